@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHIM_SUITES_H
+#define _SHIM_SUITES_H
+
+#include <check.h>
+
+Suite *basics_suite(void);
+Suite *slab_suite(void);
+Suite *report_suite(void);
+Suite *refcount_suite(void);
+Suite *locks_suite(void);
+Suite *lockdep_suite(void);
+
+#endif
