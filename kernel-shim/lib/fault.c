@@ -75,6 +75,8 @@ bool kshim_should_fail(struct kshim_site *site)
 
 	if (t->kshim.fail_nth && --t->kshim.fail_nth == 0)
 		fail = true;
+	else if (kshim_exec_mode() == KSHIM_MODE_CONTROLLED)
+		fail = kshim_ctl_fault_decision();	/* recorded, replayable */
 	else if (fault_permille && kshim_random_u64() % 1000 < fault_permille)
 		fail = true;
 

@@ -36,6 +36,11 @@ struct kshim_exec_ops {
 	unsigned long (*now)(void);
 	/* A new task was adopted or created. */
 	void (*task_added)(struct task_struct *t);
+	/*
+	 * @t was joined; return true if the backend keeps the task_struct
+	 * (controlled runs free their tasks when the run ends).
+	 */
+	bool (*task_joined)(struct task_struct *t);
 };
 
 extern const struct kshim_exec_ops kshim_freerun_ops;
@@ -58,6 +63,23 @@ static inline struct kshim_host *kshim_task_host(struct task_struct *t)
 {
 	return t->kshim.host;
 }
+
+/* Allocate a task that will run @fn(@data); not started yet. */
+struct task_struct *kshim_task_create(int (*fn)(void *), void *data,
+				      const char *name);
+/* Free a task whose host thread has been joined. */
+void kshim_task_free(struct task_struct *t);
+/* Forget a task that will never run again (an abandoned run). */
+void kshim_task_abandon(struct task_struct *t);
+/* The backend currently in use. */
+const struct kshim_exec_ops *kshim_exec_backend(void);
+
+/* Controlled mode: fault decision for the current fault point. */
+bool kshim_ctl_fault_decision(void);
+/* lockdep: held locks of @t as text (caller frees). */
+char *kshim_lockdep_held_text(struct task_struct *t);
+/* lockdep: switch order checking off for this world. */
+void kshim_lockdep_set_order_checks(bool on);
 
 /* Body of every thread started by kshim_thread_run(). */
 void *kshim_task_trampoline(void *arg);

@@ -49,6 +49,12 @@ static pthread_mutex_t lockdep_lock = PTHREAD_MUTEX_INITIALIZER;
 static GHashTable *lockdep_classes;	/* (key ^ subclass) -> class */
 static unsigned int lockdep_nr_classes;
 static unsigned int lockdep_bfs_gen;
+static bool lockdep_order_checks = true;
+
+void kshim_lockdep_set_order_checks(bool on)
+{
+	lockdep_order_checks = on;
+}
 
 static void class_free(gpointer p)
 {
@@ -75,6 +81,7 @@ void kshim_lockdep_world_end(void)
 		g_hash_table_destroy(lockdep_classes);
 	lockdep_classes = NULL;
 	lockdep_nr_classes = 0;
+	lockdep_order_checks = true;
 	pthread_mutex_unlock(&lockdep_lock);
 }
 
@@ -304,7 +311,7 @@ void kshim_lock_acquire(struct lockdep_map *map, unsigned int subclass,
 
 	pthread_mutex_lock(&lockdep_lock);
 	c = map_class(map, subclass);
-	if (!trylock) {
+	if (!trylock && lockdep_order_checks) {
 		for (i = 0; i < t->kshim.lock_depth; i++) {
 			struct kshim_held_lock *prev = &t->kshim.held[i];
 			struct lock_edge *path[32];
@@ -445,6 +452,14 @@ int kshim_lockdep_assert_none_held(const char *when)
 	free(title);
 	g_string_free(s, TRUE);
 	return n;
+}
+
+char *kshim_lockdep_held_text(struct task_struct *t)
+{
+	GString *s = g_string_new(NULL);
+
+	append_held(s, t);
+	return g_string_free(s, FALSE);
 }
 
 void kshim_lockdep_task_exit(struct task_struct *t)

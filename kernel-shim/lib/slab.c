@@ -12,12 +12,25 @@
  * instead of host heap corruption.  Freed objects are filled with
  * POISON_FREE before the memory returns to the host.
  *
+ * Freed objects wait in a small quarantine before going back to the host,
+ * so that a double kfree() finds the FREED magic and BUGs with the
+ * allocation site; the object bytes are poisoned for ASan meanwhile, so a
+ * use after free is still caught there.
+ *
  * Objects that are still live when a world ends are unlinked but not freed:
  * something may still point at them, and the world's audit has already
  * reported them.
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef KSHIM_ASAN
+#include <sanitizer/asan_interface.h>
+#define QUARANTINE_POISON(p, n)		ASAN_POISON_MEMORY_REGION(p, n)
+#define QUARANTINE_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define QUARANTINE_POISON(p, n)		do { } while (0)
+#define QUARANTINE_UNPOISON(p, n)	do { } while (0)
+#endif
 #include <linux/bug.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
@@ -55,6 +68,47 @@ static struct alloc_hdr alloc_live = {
 };
 static unsigned long alloc_nr_live, alloc_live_bytes, alloc_total;
 static unsigned long alloc_serial;
+
+#define QUARANTINE_SIZE	1024
+static struct alloc_hdr *quarantine[QUARANTINE_SIZE];
+static unsigned int quarantine_next;
+
+static void hdr_release(struct alloc_hdr *h)
+{
+	char *obj = (char *)(h + 1);
+
+	QUARANTINE_UNPOISON(obj, h->size);
+	free(obj - h->offset);
+}
+
+/* Park a freed object; the oldest parked one goes back to the host. */
+static void quarantine_put(struct alloc_hdr *h)
+{
+	struct alloc_hdr *old;
+
+	QUARANTINE_POISON((char *)(h + 1), h->size);
+	pthread_mutex_lock(&alloc_lock);
+	old = quarantine[quarantine_next];
+	quarantine[quarantine_next] = h;
+	quarantine_next = (quarantine_next + 1) % QUARANTINE_SIZE;
+	pthread_mutex_unlock(&alloc_lock);
+	if (old)
+		hdr_release(old);
+}
+
+static void quarantine_flush(void)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&alloc_lock);
+	for (i = 0; i < QUARANTINE_SIZE; i++) {
+		if (quarantine[i])
+			hdr_release(quarantine[i]);
+		quarantine[i] = NULL;
+	}
+	quarantine_next = 0;
+	pthread_mutex_unlock(&alloc_lock);
+}
 
 static inline struct alloc_hdr *obj_to_hdr(const void *obj)
 {
@@ -235,7 +289,7 @@ static void free_obj(const void *objp, struct kmem_cache *cache,
 	alloc_unlink(h);
 	memset((void *)objp, POISON_FREE, h->size);
 	h->magic = ALLOC_MAGIC_FREED;
-	free((char *)objp - h->offset);
+	quarantine_put(h);
 }
 
 void kfree(const void *objp)
@@ -374,6 +428,7 @@ void kshim_alloc_world_end(void)
 {
 	struct alloc_hdr *h, *next;
 
+	quarantine_flush();
 	pthread_mutex_lock(&alloc_lock);
 	for (h = alloc_live.next; h != &alloc_live; h = next) {
 		next = h->next;

@@ -103,7 +103,7 @@ static struct task_struct *task_alloc(const char *name, bool adopted)
 	return t;
 }
 
-static void task_free(struct task_struct *t)
+void kshim_task_free(struct task_struct *t)
 {
 	pthread_mutex_lock(&kshim_tasks_lock);
 	list_del(&t->kshim.node);
@@ -119,7 +119,7 @@ static void adopted_exit(void *p)
 	struct task_struct *t = p;
 
 	kshim_lockdep_task_exit(t);
-	task_free(t);
+	kshim_task_free(t);
 }
 
 static void task_key_create(void)
@@ -175,21 +175,43 @@ void *kshim_task_trampoline(void *arg)
 	return NULL;
 }
 
+struct task_struct *kshim_task_create(int (*fn)(void *), void *data,
+				      const char *name)
+{
+	struct task_struct *t = task_alloc(name, false);
+
+	t->kshim.fn = fn;
+	t->kshim.data = data;
+	if (exec_ops->task_added)
+		exec_ops->task_added(t);
+	return t;
+}
+
+void kshim_task_abandon(struct task_struct *t)
+{
+	pthread_mutex_lock(&kshim_tasks_lock);
+	list_del_init(&t->kshim.node);
+	pthread_mutex_unlock(&kshim_tasks_lock);
+}
+
+const struct kshim_exec_ops *kshim_exec_backend(void)
+{
+	return exec_ops;
+}
+
 struct task_struct *kshim_thread_run(int (*fn)(void *data), void *data,
 				     const char *name)
 {
 	struct task_struct *t;
 
 	kshim_sched_point(KSHIM_PT_THREAD, NULL);
-	t = task_alloc(name, false);
-	t->kshim.fn = fn;
-	t->kshim.data = data;
-	if (exec_ops->task_added)
-		exec_ops->task_added(t);
+	t = kshim_task_create(fn, data, name);
 	if (exec_ops->thread_start(t)) {
-		task_free(t);
+		kshim_task_free(t);
 		return NULL;
 	}
+	/* The new thread may run first. */
+	kshim_sched_point(KSHIM_PT_THREAD, t);
 	return t;
 }
 
@@ -214,7 +236,10 @@ int kshim_thread_join(struct task_struct *t)
 	kshim_guard_unlock(&host->exit_guard);
 	pthread_join(host->thread, NULL);
 	ret = t->kshim.result;
-	task_free(t);
+	if (exec_ops->task_joined && exec_ops->task_joined(t))
+		kshim_task_abandon(t);	/* off the list; the backend frees it */
+	else
+		kshim_task_free(t);
 	return ret;
 }
 
@@ -337,7 +362,8 @@ void kshim_exec_world_begin(const struct kshim_world_config *cfg)
 	struct task_struct *t;
 
 	exec_mode = cfg ? cfg->mode : KSHIM_MODE_FREE_RUN;
-	exec_ops = &kshim_freerun_ops;
+	exec_ops = exec_mode == KSHIM_MODE_CONTROLLED ? &kshim_controlled_ops :
+							&kshim_freerun_ops;
 	t = current;
 	t->kshim.lock_depth = 0;
 	t->kshim.atomic_depth = 0;
@@ -348,7 +374,8 @@ void kshim_exec_world_begin(const struct kshim_world_config *cfg)
 void kshim_exec_world_end(void)
 {
 	exec_ops->world_end();
-	exec_ops = &kshim_freerun_ops;
+	exec_ops = exec_mode == KSHIM_MODE_CONTROLLED ? &kshim_controlled_ops :
+							&kshim_freerun_ops;
 	exec_mode = KSHIM_MODE_FREE_RUN;
 }
 

@@ -13,6 +13,8 @@ static Suite *(*const suites[])(void) = {
 	refcount_suite,
 	locks_suite,
 	lockdep_suite,
+	physmem_suite,
+	sched_suite,
 };
 
 int main(void)

@@ -10,5 +10,7 @@ Suite *report_suite(void);
 Suite *refcount_suite(void);
 Suite *locks_suite(void);
 Suite *lockdep_suite(void);
+Suite *physmem_suite(void);
+Suite *sched_suite(void);
 
 #endif

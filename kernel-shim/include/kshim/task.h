@@ -54,6 +54,11 @@ struct kshim_task {
 	int lock_depth;
 	int atomic_depth;		/* spinlocks held + atomic sections */
 
+	/* Controlled mode: index in the run, PCT priority, abandoned. */
+	int ctl_index;
+	u64 sched_prio;
+	bool ctl_trap;			/* raise SIGTRAP when scheduled */
+
 	/* Fault injection: fail the Nth fault point reached (1-based). */
 	unsigned int fail_nth;
 	/* Set by a fault plan stall etc.; reserved for the mm layer. */
