@@ -10,6 +10,7 @@ target_compile_options(iommufd_sim_flags INTERFACE
 	-Wno-unused-parameter          # kernel-style ops tables
 	-Wno-missing-field-initializers
 	-Wno-sign-compare              # kernel code mixes u32/int freely
+	-Wno-dangling-pointer          # on-stack list waiters, as the kernel
 	-Wshadow=local
 	-Wstrict-prototypes
 	-Wmissing-prototypes

@@ -50,9 +50,7 @@ extern const struct kshim_exec_ops kshim_controlled_ops;
 struct kshim_host {
 	pthread_t thread;
 	pthread_cond_t cond;		/* free-run parking */
-	pthread_mutex_t baton_lock;	/* controlled-mode baton */
-	pthread_cond_t baton_cond;
-	bool has_baton;
+	int baton;			/* controlled mode: futex, 1 = run */
 	/* join */
 	struct kshim_guard exit_guard;
 	struct list_head joiners;

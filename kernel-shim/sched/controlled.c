@@ -24,9 +24,13 @@
  * simulated thread: it hands the baton to task 0 and sleeps until the run
  * is over.
  */
+#include <linux/futex.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <glib.h>
 #include <linux/bug.h>
 #include <linux/jiffies.h>
@@ -44,30 +48,51 @@ struct kshim_ctl kshim_ctl;
 
 /* --- batons ----------------------------------------------------------- */
 
+/*
+ * The baton is a futex word per task: 1 = "you may run".  All threads of a
+ * run are pinned to the CPU the supervisor started on, so a hand-over is a
+ * wake-up and a context switch on one CPU instead of a cross-CPU IPI.
+ */
+static int futex_wait_word(int *word)
+{
+	return syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+}
+
+static void futex_wake_word(int *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
 static void baton_give(struct task_struct *t)
 {
 	struct kshim_host *host = kshim_task_host(t);
 
-	pthread_mutex_lock(&host->baton_lock);
-	host->has_baton = true;
-	pthread_cond_signal(&host->baton_cond);
-	pthread_mutex_unlock(&host->baton_lock);
+	__atomic_store_n(&host->baton, 1, __ATOMIC_RELEASE);
+	futex_wake_word(&host->baton);
 }
 
 static void baton_take(struct task_struct *t)
 {
 	struct kshim_host *host = kshim_task_host(t);
 
-	pthread_mutex_lock(&host->baton_lock);
-	while (!host->has_baton)
-		pthread_cond_wait(&host->baton_cond, &host->baton_lock);
-	host->has_baton = false;
-	pthread_mutex_unlock(&host->baton_lock);
+	while (!__atomic_exchange_n(&host->baton, 0, __ATOMIC_ACQUIRE))
+		futex_wait_word(&host->baton);
 	if (unlikely(t->kshim.ctl_trap)) {
 		t->kshim.ctl_trap = false;
 		/* --break-at-step: every simulated thread is parked now. */
 		raise(SIGTRAP);
 	}
+}
+
+static void pin_to_run_cpu(void)
+{
+	cpu_set_t set;
+
+	if (kshim_ctl.cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(kshim_ctl.cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
 }
 
 /* Park the current thread of a finished run for good. */
@@ -552,6 +577,7 @@ static void *ctl_thread_main(void *arg)
 {
 	struct task_struct *t = arg;
 
+	pin_to_run_cpu();
 	baton_take(t);
 	return kshim_task_trampoline(t);
 }
@@ -659,6 +685,7 @@ enum kshim_run_status kshim_ctl_supervise(struct task_struct *t0)
 	enum kshim_run_status status;
 
 	kshim_ctl.running = t0;
+	kshim_ctl.cpu = sched_getcpu();
 	if (ctl_thread_start(t0)) {
 		perror("kshim: pthread_create");
 		abort();

@@ -49,6 +49,8 @@ struct kshim_ctl {
 	unsigned long pct_change[8];
 	unsigned int pct_nchange;
 
+	int cpu;			/* every thread of the run runs here */
+
 	pthread_mutex_t done_lock;
 	pthread_cond_t done_cond;
 	bool finished;

@@ -68,9 +68,7 @@ static void host_init(struct kshim_host *host)
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&host->cond, &attr);
-	pthread_cond_init(&host->baton_cond, &attr);
 	pthread_condattr_destroy(&attr);
-	pthread_mutex_init(&host->baton_lock, NULL);
 	kshim_guard_init(&host->exit_guard);
 	INIT_LIST_HEAD(&host->joiners);
 }
@@ -78,8 +76,6 @@ static void host_init(struct kshim_host *host)
 static void host_destroy(struct kshim_host *host)
 {
 	pthread_cond_destroy(&host->cond);
-	pthread_cond_destroy(&host->baton_cond);
-	pthread_mutex_destroy(&host->baton_lock);
 	kshim_guard_destroy(&host->exit_guard);
 }
 
