@@ -38,4 +38,5 @@ endif()
 # (CONFIG_IOMMUFD_TEST): the mock driver and IOMMU_TEST_CMD are the point.
 target_compile_definitions(iommufd_sim_flags INTERFACE
 			   CONFIG_IOMMUFD_TEST=1
-			   CONFIG_IOMMUFD_DRIVER=1)
+			   CONFIG_IOMMUFD_DRIVER=1
+			   CONFIG_IOMMUFD_VFIO_CONTAINER=1)

@@ -15,7 +15,22 @@ void __init_waitqueue_head(struct wait_queue_head *wq, const char *name)
 	kshim_guard_init(&wq->guard);
 	wq->seq = 0;
 	INIT_LIST_HEAD(&wq->waiters);
+	INIT_LIST_HEAD(&wq->entries);
 	wq->name = name;
+}
+
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	kshim_guard_lock(&wq->guard);
+	list_add_tail(&e->entry, &wq->entries);
+	kshim_guard_unlock(&wq->guard);
+}
+
+void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	kshim_guard_lock(&wq->guard);
+	list_del_init(&e->entry);
+	kshim_guard_unlock(&wq->guard);
 }
 
 void kshim_waitqueue_destroy(struct wait_queue_head *wq)
@@ -51,6 +66,8 @@ long kshim_waitqueue_sleep(struct wait_queue_head *wq, unsigned long seq,
 
 void wake_up(struct wait_queue_head *wq)
 {
+	struct wait_queue_entry *e;
+
 	kshim_sched_point(KSHIM_PT_WAKE, wq);
 	kshim_guard_lock(&wq->guard);
 	__atomic_add_fetch(&wq->seq, 1, __ATOMIC_RELEASE);
@@ -63,6 +80,8 @@ void wake_up(struct wait_queue_head *wq)
 		w->granted = true;
 		kshim_wake(w->task);
 	}
+	list_for_each_entry(e, &wq->entries, entry)
+		e->func(e, 0, 0, NULL);
 	kshim_guard_unlock(&wq->guard);
 }
 
@@ -71,7 +90,7 @@ bool waitqueue_active(struct wait_queue_head *wq)
 	bool active;
 
 	kshim_guard_lock(&wq->guard);
-	active = !list_empty(&wq->waiters);
+	active = !list_empty(&wq->waiters) || !list_empty(&wq->entries);
 	kshim_guard_unlock(&wq->guard);
 	return active;
 }

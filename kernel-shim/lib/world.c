@@ -2,10 +2,12 @@
 /*
  * Worlds (kshim/world.h): begin, audit, end.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <asm/page.h>
 #include <linux/bug.h>
+#include <linux/kernel.h>
 #include <kshim/alloc.h>
 #include <kshim/report.h>
 #include <kshim/site.h>
@@ -16,18 +18,27 @@ static unsigned long world_gen = 1;
 static bool world_active;
 static uint64_t world_seed;
 static uint64_t world_rng;
-static struct kshim_world_hook *hooks, **hooks_tail = &hooks;
+static struct kshim_world_hook *hooks;
 
 unsigned long kshim_world_generation(void)
 {
 	return __atomic_load_n(&world_gen, __ATOMIC_RELAXED);
 }
 
+static int hook_prio(const struct kshim_world_hook *hook)
+{
+	return hook->prio ? hook->prio : 50;
+}
+
+/* Insert @hook in priority order, after hooks of the same priority. */
 void kshim_world_register_hook(struct kshim_world_hook *hook)
 {
-	hook->next = NULL;
-	*hooks_tail = hook;
-	hooks_tail = &hook->next;
+	struct kshim_world_hook **pos = &hooks;
+
+	while (*pos && hook_prio(*pos) <= hook_prio(hook))
+		pos = &(*pos)->next;
+	hook->next = *pos;
+	*pos = hook;
 }
 
 bool kshim_world_active(void)
@@ -79,14 +90,57 @@ void kshim_world_begin(const struct kshim_world_config *cfg)
 	world_active = true;
 }
 
-int kshim_world_audit(FILE *out)
+/*
+ * End the hooks at or above @min_prio, in reverse order, once per world:
+ * the audit shuts descriptor tables and modules down before it looks at
+ * the core layers, and kshim_world_end() does the rest.
+ */
+static void end_hooks(int min_prio)
+{
+	struct kshim_world_hook *stack[64];
+	struct kshim_world_hook *hook;
+	int n = 0;
+
+	for (hook = hooks; hook; hook = hook->next) {
+		if (hook_prio(hook) < min_prio)
+			continue;
+		if (WARN_ON(n == ARRAY_SIZE(stack)))
+			break;
+		stack[n++] = hook;
+	}
+	while (n--) {
+		if (stack[n]->end && stack[n]->ended_gen != world_gen)
+			stack[n]->end();
+		stack[n]->ended_gen = world_gen;
+	}
+}
+
+static int audit_hooks(FILE *out, int min_prio, int max_prio)
 {
 	struct kshim_world_hook *hook;
 	int problems = 0;
 
 	for (hook = hooks; hook; hook = hook->next)
-		if (hook->audit)
+		if (hook->audit && hook_prio(hook) >= min_prio &&
+		    hook_prio(hook) <= max_prio)
 			problems += hook->audit(out);
+	return problems;
+}
+
+/*
+ * An audit answers "what is left when this kernel shuts down": the upper
+ * layers (descriptor tables, modules) are audited, then shut down, and
+ * only then are the core layers, allocations and the report examined, so
+ * that what a module frees at exit does not count as a leak while what it
+ * leaks does.
+ */
+int kshim_world_audit(FILE *out)
+{
+	int problems = 0;
+
+	problems += audit_hooks(out, KSHIM_PRIO_MODULE, INT_MAX);
+	end_hooks(KSHIM_PRIO_MODULE);
+	problems += audit_hooks(out, INT_MIN, KSHIM_PRIO_MODULE - 1);
 	problems += kshim_exec_world_audit(out);
 	problems += kshim_alloc_world_audit(out);
 	if (kshim_report_total()) {
@@ -99,11 +153,7 @@ int kshim_world_audit(FILE *out)
 
 void kshim_world_end(void)
 {
-	struct kshim_world_hook *hook;
-
-	for (hook = hooks; hook; hook = hook->next)
-		if (hook->end)
-			hook->end();
+	end_hooks(INT_MIN);
 	kshim_exec_world_end();
 	kshim_lockdep_world_end();
 	kshim_alloc_world_end();

@@ -9,9 +9,14 @@
  * and is released when its page's reference count drops to zero; a segment
  * goes away with its last referenced page.
  *
+ * Foreign frames (host pages the simulator did not allocate, pinned through
+ * GUP) are one-page segments found by host address in a hash table; they
+ * have no owner reference and go away with their last page reference.
+ *
  * Locking: one host mutex (physmem_lock) protects the bitmap, the segment
- * set and segment reference counts.  Page reference counts are atomics; the
- * transition to zero takes the lock to release the frame.
+ * set, the foreign table and segment owner/user counts.  Page reference
+ * counts are atomics; the transition to zero takes the lock to release the
+ * frame.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +40,7 @@ static pthread_mutex_t physmem_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long *frame_map;	/* bit per frame, set = allocated */
 static unsigned long frames_used;
 static GTree *segments;			/* direct-map base -> segment */
+static GHashTable *foreign;		/* host page -> foreign segment */
 static unsigned long segments_live;
 
 #define FRAMES_PER_2M	(HPAGE_SIZE / PAGE_SIZE)
@@ -65,7 +71,8 @@ static void physmem_init_locked(void)
 		frame_map = calloc(BITS_TO_LONGS(KSHIM_PHYS_PFNS),
 				   sizeof(unsigned long));
 		segments = g_tree_new_full(seg_cmp, NULL, NULL, NULL);
-		if (!frame_map || !segments)
+		foreign = g_hash_table_new(g_direct_hash, g_direct_equal);
+		if (!frame_map || !segments || !foreign)
 			abort();
 	}
 }
@@ -206,6 +213,7 @@ static struct kshim_phys_seg *seg_alloc(unsigned long npages, bool user,
 	seg->npages = npages;
 	seg->user = user;
 	seg->memfd = -1;
+	seg->owners = 1;
 	seg->name = name;
 	return seg;
 }
@@ -221,9 +229,17 @@ static void seg_free_locked(struct kshim_phys_seg *seg)
 		bitmap_clear(frame_map, frame_index(seg->pfns[i]), 1);
 	}
 	frames_used -= seg->npages;
-	g_tree_remove(segments, seg->direct);
 	segments_live--;
-	if (seg->user) {
+	if (seg->foreign) {
+		/* A newer frame may have replaced a dying one in the table. */
+		if (g_hash_table_lookup(foreign, seg->direct) == seg)
+			g_hash_table_remove(foreign, seg->direct);
+	} else {
+		g_tree_remove(segments, seg->direct);
+	}
+	if (seg->foreign) {
+		/* The host page is the program's, not ours. */
+	} else if (seg->user) {
 		munmap(seg->direct, size);
 		close(seg->memfd);
 	} else {
@@ -290,13 +306,88 @@ struct page *kshim_phys_seg_page(struct kshim_phys_seg *seg,
 	return pfn_to_page(seg->pfns[idx]);
 }
 
+void kshim_phys_seg_get(struct kshim_phys_seg *seg)
+{
+	pthread_mutex_lock(&physmem_lock);
+	WARN_ON(!seg->owners || !seg->user || seg->foreign);
+	seg->owners++;
+	pthread_mutex_unlock(&physmem_lock);
+}
+
 void kshim_phys_seg_put(struct kshim_phys_seg *seg)
 {
-	unsigned long i, n = seg->npages;
+	unsigned long i, n = seg->npages, *pfns = seg->pfns;
+	bool last;
 
-	/* The last put may free @seg: nothing of it is read after that. */
-	for (i = 0; i < n; i++)
-		put_page(pfn_to_page(seg->pfns[i]));
+	pthread_mutex_lock(&physmem_lock);
+	last = !WARN_ON(!seg->owners) && !--seg->owners;
+	pthread_mutex_unlock(&physmem_lock);
+	if (!last)
+		return;
+	/*
+	 * The owners' references go; the last put_page() may free @seg and
+	 * @pfns, so the index of the final page is computed before it.
+	 */
+	for (i = 0; i + 1 < n; i++)
+		put_page(pfn_to_page(pfns[i]));
+	put_page(pfn_to_page(pfns[n - 1]));
+}
+
+struct page *kshim_phys_foreign_get(void *host_page, int refs, int *err)
+{
+	struct kshim_phys_seg *seg;
+	struct page *page;
+	long idx;
+	int old;
+
+	if (WARN_ON(!PAGE_ALIGNED(host_page) || refs <= 0)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	pthread_mutex_lock(&physmem_lock);
+	physmem_init_locked();
+	seg = g_hash_table_lookup(foreign, host_page);
+	if (seg) {
+		page = pfn_to_page(seg->pfns[0]);
+		old = atomic_read(&page->_refcount);
+		/* A count of 0 means its last put is releasing it: replace. */
+		while (old > 0) {
+			if (atomic_try_cmpxchg(&page->_refcount, &old,
+					       old + refs)) {
+				pthread_mutex_unlock(&physmem_lock);
+				*err = 0;
+				return page;
+			}
+		}
+		g_hash_table_remove(foreign, host_page);
+	}
+	*err = -ENOMEM;
+	seg = seg_alloc(1, true, "foreign");
+	if (!seg)
+		goto err_unlock;
+	seg->foreign = true;
+	seg->direct = host_page;
+	*err = -ENOSPC;
+	idx = frames_used < KSHIM_PHYS_PFNS ? find_single(~0UL, ~0UL) : -1;
+	if (idx < 0) {
+		free(seg->pfns);
+		free(seg);
+		goto err_unlock;
+	}
+	frames_take(idx, 1);
+	seg->pfns[0] = KSHIM_PHYS_PFN_BASE + idx;
+	init_pages(seg);
+	page = pfn_to_page(seg->pfns[0]);
+	atomic_set(&page->_refcount, refs);
+	g_hash_table_insert(foreign, host_page, seg);
+	segments_live++;
+	pthread_mutex_unlock(&physmem_lock);
+	*err = 0;
+	return page;
+
+err_unlock:
+	pthread_mutex_unlock(&physmem_lock);
+	return NULL;
 }
 
 void kshim_page_released(struct page *page)
@@ -466,6 +557,11 @@ static gboolean collect_seg(gpointer key, gpointer value, gpointer data)
 	return FALSE;
 }
 
+static void collect_foreign(gpointer key, gpointer value, gpointer data)
+{
+	g_ptr_array_add(data, value);
+}
+
 static int physmem_audit(FILE *out)
 {
 	unsigned long used = kshim_phys_frames_used();
@@ -487,10 +583,13 @@ static void physmem_end(void)
 	pthread_mutex_lock(&physmem_lock);
 	if (segments) {
 		g_tree_foreach(segments, collect_seg, all);
+		g_hash_table_foreach(foreign, collect_foreign, all);
 		for (i = 0; i < all->len; i++)
 			seg_free_locked(g_ptr_array_index(all, i));
 		g_tree_destroy(segments);
 		segments = NULL;
+		g_hash_table_destroy(foreign);
+		foreign = NULL;
 	}
 	free(frame_map);
 	frame_map = NULL;
@@ -502,6 +601,7 @@ static void physmem_end(void)
 
 KSHIM_WORLD_HOOK(physmem_hook,
 	.name = "physmem",
+	.prio = KSHIM_PRIO_PHYSMEM,
 	.audit = physmem_audit,
 	.end = physmem_end,
 );

@@ -544,6 +544,11 @@ static long ctl_block(struct kshim_guard *g, const struct kshim_blocker *what,
 
 	if (WARN_ON(!is_run_task(cur)))
 		return 0;
+	/*
+	 * Nothing else ran since the caller checked its condition under @g,
+	 * so a pending wake-up can only be a stale one: forget it.
+	 */
+	cur->kshim.wake_pending = false;
 	cur->kshim.blocked_on = *what;
 	cur->kshim.state = KSHIM_TASK_BLOCKED;
 	cur->kshim.deadline = 0;
@@ -556,7 +561,7 @@ static long ctl_block(struct kshim_guard *g, const struct kshim_blocker *what,
 	woken = cur->kshim.wake_pending;
 	cur->kshim.wake_pending = false;
 	cur->kshim.state = KSHIM_TASK_RUNNABLE;
-	cur->kshim.blocked_on.kind = KSHIM_BLOCK_NONE;
+	memset(&cur->kshim.blocked_on, 0, sizeof(cur->kshim.blocked_on));
 	if (!woken)
 		return 0;
 	if (!cur->kshim.deadline)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <linux/bug.h>
+#include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
 #include <linux/printk.h>
@@ -89,6 +90,7 @@ static struct task_struct *task_alloc(const char *name, bool adopted)
 	host_init(host);
 	t->kshim.host = host;
 	t->kshim.adopted = adopted;
+	INIT_LIST_HEAD(&t->kshim.task_works);
 	t->kshim.state = KSHIM_TASK_RUNNABLE;
 	t->group_leader = t;
 	snprintf(t->comm, sizeof(t->comm), "%s", name);
@@ -152,6 +154,7 @@ void *kshim_task_trampoline(void *arg)
 	pthread_setname_np(pthread_self(), t->comm);
 	ret = t->kshim.fn(t->kshim.data);
 	t->kshim.result = ret;
+	kshim_task_work_run();
 	kshim_lockdep_task_exit(t);
 
 	kshim_guard_lock(&host->exit_guard);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <linux/jiffies.h>
 #include <linux/sched.h>
@@ -55,7 +56,7 @@ static long freerun_block(struct kshim_guard *g,
 	woken = t->kshim.wake_pending;
 	t->kshim.wake_pending = false;
 	t->kshim.state = KSHIM_TASK_RUNNABLE;
-	t->kshim.blocked_on.kind = KSHIM_BLOCK_NONE;
+	memset(&t->kshim.blocked_on, 0, sizeof(t->kshim.blocked_on));
 
 	if (!woken)
 		return 0;

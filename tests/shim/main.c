@@ -15,6 +15,9 @@ static Suite *(*const suites[])(void) = {
 	lockdep_suite,
 	physmem_suite,
 	sched_suite,
+	rbtree_suite,
+	interval_tree_suite,
+	xarray_suite,
 };
 
 int main(void)

@@ -12,5 +12,8 @@ Suite *locks_suite(void);
 Suite *lockdep_suite(void);
 Suite *physmem_suite(void);
 Suite *sched_suite(void);
+Suite *rbtree_suite(void);
+Suite *interval_tree_suite(void);
+Suite *xarray_suite(void);
 
 #endif

@@ -16,7 +16,17 @@
  *           the user layer maps the same memfd again as the user's view, so
  *           a pinned page stays readable through its frame after the user
  *           unmaps it.  Which frames its pages get is a placement policy,
- *           so that huge IOPTEs can be exercised or avoided.
+ *           so that huge IOPTEs can be exercised or avoided.  A user
+ *           segment may have several owners (a memfd file and the user
+ *           mappings of it): kshim_phys_seg_get()/kshim_phys_seg_put().
+ *   foreign one page of host memory the simulator did not allocate (a
+ *           program's malloc or mmap memory, pinned through GUP): its
+ *           direct map IS the host page.  It is created by the first
+ *           reference (kshim_phys_foreign_get()) and released with the
+ *           last, so a foreign frame exists exactly while it is pinned or
+ *           referenced.  Unlike a user segment it cannot keep the memory
+ *           alive: if the program unmaps the page, the direct map dangles
+ *           (docs/user-memory.md).
  *
  * Frames are allocated from a bitmap over the address space with the
  * world's deterministic random numbers, so a seed reproduces the layout.
@@ -43,8 +53,10 @@ struct kshim_phys_seg {
 	void *direct;			/* direct map of the whole segment */
 	int memfd;			/* -1 for kernel segments */
 	bool user;
+	bool foreign;			/* one host page; @direct not ours */
 	unsigned long *pfns;		/* frame of each page */
 	unsigned long users;		/* pages still referenced (see below) */
+	unsigned long owners;		/* kshim_phys_seg_get() holders */
 	const char *name;
 };
 
@@ -57,7 +69,13 @@ struct kshim_phys_seg *kshim_phys_seg_create(unsigned long npages,
 					     enum kshim_phys_policy policy,
 					     const char *name, int *err);
 /*
- * The owner of a user segment is done with it.  The segment (memfd, direct
+ * Another owner of a user segment (a second user mapping of a memfd file).
+ * Each owner calls kshim_phys_seg_put() once.
+ */
+void kshim_phys_seg_get(struct kshim_phys_seg *seg);
+/*
+ * An owner of a user segment is done with it.  When the last owner is gone
+ * the owners' page references are dropped, and the segment (memfd, direct
  * map, frames) is released when no page of it has a reference left, so a
  * frame pinned by a device outlives the buffer, as in the kernel.
  */
@@ -65,6 +83,20 @@ void kshim_phys_seg_put(struct kshim_phys_seg *seg);
 /* Page @idx of @seg. */
 struct page *kshim_phys_seg_page(struct kshim_phys_seg *seg,
 				 unsigned long idx);
+
+/*
+ * The frame of the host page at @host_page (page aligned), with @refs
+ * references added atomically (1 for FOLL_GET, GUP_PIN_COUNTING_BIAS for a
+ * pin).  An existing foreign frame of that page is reused, so two pins of
+ * the same host page see one struct page and one pin count.  Return: the
+ * page, or NULL with -ENOSPC/-ENOMEM in *@err.
+ */
+struct page *kshim_phys_foreign_get(void *host_page, int refs, int *err);
+/* True if @page is the frame of a foreign (not simulator-owned) host page. */
+static inline bool kshim_page_is_foreign(const struct page *page)
+{
+	return page->seg && page->seg->foreign;
+}
 
 /* Frames in use / segments alive in this world (for audits and benches). */
 unsigned long kshim_phys_frames_used(void);

@@ -61,6 +61,9 @@ struct kshim_task {
 
 	/* Fault injection: fail the Nth fault point reached (1-based). */
 	unsigned int fail_nth;
+	/* Files whose last reference was dropped: released at syscall exit. */
+	struct list_head task_works;
+
 	/* Set by a fault plan stall etc.; reserved for the mm layer. */
 	void *mm_private;
 };

@@ -33,8 +33,10 @@ struct kshim_world_config {
 void kshim_world_begin(const struct kshim_world_config *cfg);
 /*
  * Audit the world: live allocations, WARNs and other issues, held locks,
- * unjoined threads, and every registered layer's own checks.  Prints what
- * is wrong to @out (if not NULL).  Return: the number of problems.
+ * unjoined threads, and every registered layer's own checks.  The upper
+ * layers (descriptor tables, modules: prio >= KSHIM_PRIO_MODULE) are shut
+ * down as part of the audit, so call it only to finish a world.  Prints
+ * what is wrong to @out (if not NULL).  Return: the number of problems.
  */
 int kshim_world_audit(FILE *out);
 /* Tear the world down (whatever the audit said). */
@@ -44,14 +46,33 @@ uint64_t kshim_world_seed(void);
 /* Deterministic per-world random numbers (splitmix64). */
 uint64_t kshim_random_u64(void);
 
-/* A layer's per-world hooks. */
+/*
+ * A layer's per-world hooks.  Begin hooks run in increasing @prio order
+ * (0 when not set counts as 50) and end hooks in the reverse order, as the
+ * kernel initialises its core before modules and tears down the other way
+ * round.  The layers use:
+ *
+ *   KSHIM_PRIO_PHYSMEM  10   simulated physical memory
+ *   KSHIM_PRIO_MM       20   processes, user memory
+ *   KSHIM_PRIO_CORE     30   the IOMMU core, devices
+ *   KSHIM_PRIO_MODULE   60   module_init()/module_exit()
+ *   KSHIM_PRIO_FILES    90   descriptor tables (closed first at the end)
+ */
+#define KSHIM_PRIO_PHYSMEM	10
+#define KSHIM_PRIO_MM		20
+#define KSHIM_PRIO_CORE		30
+#define KSHIM_PRIO_MODULE	60
+#define KSHIM_PRIO_FILES	90
+
 struct kshim_world_hook {
 	const char *name;
+	int prio;
 	void (*begin)(void);
 	/* Print problems to @out, return how many. */
 	int (*audit)(FILE *out);
 	void (*end)(void);
 	struct kshim_world_hook *next;
+	unsigned long ended_gen;	/* world in which ->end already ran */
 };
 
 void kshim_world_register_hook(struct kshim_world_hook *hook);

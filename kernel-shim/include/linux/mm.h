@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * linux/mm.h - pages, frames and the page allocator.
+ * linux/mm.h - pages, frames, the page allocator, GUP and locked_vm.
  *
  * Contract
  *   Kept:    pfn_to_page/page_to_pfn (O(1)), page_to_phys, page_address
@@ -10,12 +10,31 @@
  *            allocations are physically contiguous), page reference counts
  *            (get_page/put_page/page_ref_count), dirty flags
  *            (set_page_dirty, set_page_dirty_lock, PageDirty).
+ *            GUP on user memory (mm/gup.c): pin_user_pages_fast,
+ *            pin_user_pages_remote (with the @locked protocol: the lock may
+ *            be dropped while a fault waits and is taken again),
+ *            pin_user_pages, get_user_pages_fast/_remote, unpin_user_page(s),
+ *            unpin_user_pages_dirty_lock, unpin_user_page_range_dirty_lock,
+ *            with the kernel's results: the number of pages handled, fewer
+ *            than asked when a later page fails, -errno when the first does;
+ *            -EFAULT outside any mapping, for FOLL_WRITE on a read-only
+ *            mapping (FOLL_FORCE does not help on shared mappings), for
+ *            PROT_NONE without FOLL_FORCE; a pin adds GUP_PIN_COUNTING_BIAS
+ *            to the page's count, FOLL_GET adds 1.  account_locked_vm and
+ *            __account_locked_vm (mm/util.c semantics: RLIMIT_MEMLOCK unless
+ *            bypassed, -ENOMEM, WARN on underflow).
  *   Dropped: zones, NUMA, highmem (every frame has a direct map), compound
- *            pages and folios larger than one page.
+ *            pages and folios larger than one page, page migration (so
+ *            FOLL_LONGTERM never migrates), FOLL_NOWAIT/FOLL_NOFAULT
+ *            semantics beyond refusing to wait.
  *   Added:   frames come from the simulated physical memory described in
  *            kshim/physmem.h; pfn_valid() is true only for frames that are
  *            currently allocated, so a stale PFN is caught.  Allocations
- *            pass the fault point like kmalloc.
+ *            pass the fault point like kmalloc; so do GUP (-ENOMEM) and
+ *            the locked_vm charge.  A first touch of simulator-allocated
+ *            user memory consults its fault plan (kshim/umem.h): it may
+ *            stall or fail with -EFAULT.  Host memory the simulator did not
+ *            allocate is pinnable too, as foreign frames (kshim/physmem.h).
  */
 #ifndef _KSHIM_LINUX_MM_H
 #define _KSHIM_LINUX_MM_H
@@ -25,6 +44,7 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mm_types.h>
+#include <linux/mmap_lock.h>
 #include <linux/pfn.h>
 #include <kshim/physmem.h>
 #include <kshim/site.h>
@@ -117,5 +137,60 @@ void free_pages(unsigned long addr, unsigned int order);
 
 /* The page of a direct-map address returned by __get_free_pages(). */
 struct page *virt_to_page(const void *addr);
+
+/* GUP flags, as the kernel numbers the public ones. */
+enum {
+	FOLL_WRITE = 1 << 0,		/* the pages will be written */
+	FOLL_GET = 1 << 1,		/* take a plain reference */
+	FOLL_DUMP = 1 << 2,
+	FOLL_FORCE = 1 << 3,		/* ignore VMA permissions (ptrace) */
+	FOLL_NOWAIT = 1 << 4,
+	FOLL_NOFAULT = 1 << 5,		/* do not fault pages in */
+	FOLL_HWPOISON = 1 << 6,
+	FOLL_ANON = 1 << 7,
+	FOLL_LONGTERM = 1 << 8,		/* the pin lasts indefinitely (DMA) */
+	FOLL_SPLIT_PMD = 1 << 9,
+	FOLL_PCI_P2PDMA = 1 << 10,
+	FOLL_INTERRUPTIBLE = 1 << 11,
+	FOLL_HONOR_NUMA_FAULT = 1 << 12,
+	/* Internal to GUP: set by the pin_* entry points. */
+	FOLL_PIN = 1 << 16,
+};
+
+static inline void page_ref_add(struct page *page, int nr)
+{
+	atomic_add(nr, &page->_refcount);
+}
+
+/* True if @page may be pinned (its count reached the pin bias). */
+static inline bool page_maybe_dma_pinned(const struct page *page)
+{
+	return page_ref_count(page) >= (int)GUP_PIN_COUNTING_BIAS;
+}
+
+int pin_user_pages_fast(unsigned long start, int nr_pages,
+			unsigned int gup_flags, struct page **pages);
+long pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
+			   unsigned long nr_pages, unsigned int gup_flags,
+			   struct page **pages, int *locked);
+/* current->mm; the caller holds mmap_read_lock. */
+long pin_user_pages(unsigned long start, unsigned long nr_pages,
+		    unsigned int gup_flags, struct page **pages);
+int get_user_pages_fast(unsigned long start, int nr_pages,
+			unsigned int gup_flags, struct page **pages);
+long get_user_pages_remote(struct mm_struct *mm, unsigned long start,
+			   unsigned long nr_pages, unsigned int gup_flags,
+			   struct page **pages, int *locked);
+void unpin_user_page(struct page *page);
+void unpin_user_pages(struct page **pages, unsigned long npages);
+void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages,
+				 bool make_dirty);
+/* @npages consecutive frames starting at @page. */
+void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages,
+				      bool make_dirty);
+
+int account_locked_vm(struct mm_struct *mm, unsigned long pages, bool inc);
+int __account_locked_vm(struct mm_struct *mm, unsigned long pages, bool inc,
+			const struct task_struct *task, bool bypass_rlim);
 
 #endif /* _KSHIM_LINUX_MM_H */

@@ -47,9 +47,9 @@
  * A node that is in no tree can be marked by pointing its parent word at
  * itself: no linked node is ever its own parent.
  */
-#define RB_EMPTY_NODE(node)	\
+#define RB_EMPTY_NODE(node)						\
 	((node)->__rb_parent_color == (unsigned long)(node))
-#define RB_CLEAR_NODE(node)	\
+#define RB_CLEAR_NODE(node)						\
 	((node)->__rb_parent_color = (unsigned long)(node))
 
 void rb_insert_color(struct rb_node *node, struct rb_root *root);
@@ -209,7 +209,10 @@ rb_add(struct rb_node *node, struct rb_root *tree,
 
 	while (*link) {
 		parent = *link;
-		link = less(node, parent) ? &parent->rb_left : &parent->rb_right;
+		if (less(node, parent))
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
 	}
 	rb_link_node(node, parent, link);
 	rb_insert_color(node, tree);

@@ -27,6 +27,8 @@
 struct mm_struct;
 struct user_struct;
 struct cred;
+struct files_struct;
+struct signal_struct;
 
 struct task_struct {
 	pid_t pid;
@@ -34,6 +36,8 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct task_struct *group_leader;
 	const struct cred *cred;
+	struct signal_struct *signal;	/* rlimits; NULL: init's (mm/) */
+	struct files_struct *files;	/* NULL: the world's default table */
 	struct kshim_task kshim;
 };
 

@@ -9,9 +9,9 @@
  *            true exactly then, else the jiffies left; the _interruptible
  *            forms return 0 / -ERESTARTSYS never happens (no signals).
  *            wake_up()/wake_up_all() wake every sleeper; waitqueue_active().
- *   Dropped: exclusive waiters and custom wake functions
- *            (prepare_to_wait_exclusive, wait_queue_entry callbacks); poll
- *            tables are handled by the simulator's fd layer.
+ *            add_wait_queue()/remove_wait_queue() with a custom wake
+ *            function (what poll tables use).
+ *   Dropped: exclusive waiters (prepare_to_wait_exclusive).
  *   Added:   a wake-up sequence number closes the check-then-sleep window:
  *            a wake_up() between evaluating @cond and sleeping is never
  *            lost.
@@ -26,10 +26,31 @@
 struct wait_queue_head {
 	struct kshim_guard guard;
 	unsigned long seq;		/* bumped by every wake_up() */
-	struct list_head waiters;
+	struct list_head waiters;	/* struct kshim_waiter: sleepers */
+	struct list_head entries;	/* struct wait_queue_entry: callbacks */
 	const char *name;
 };
 typedef struct wait_queue_head wait_queue_head_t;
+
+struct wait_queue_entry;
+typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry,
+				 unsigned int mode, int flags, void *key);
+
+/*
+ * A callback hooked on a queue with add_wait_queue(); wake_up() calls
+ * ->func for each one, under the queue's internal lock: it must neither
+ * block nor reach a scheduling point (it may call kshim_wake()).
+ */
+struct wait_queue_entry {
+	unsigned int flags;
+	void *private;
+	wait_queue_func_t func;
+	struct list_head entry;
+};
+
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e);
+void remove_wait_queue(struct wait_queue_head *wq,
+		       struct wait_queue_entry *e);
 
 void __init_waitqueue_head(struct wait_queue_head *wq, const char *name);
 #define init_waitqueue_head(wq) __init_waitqueue_head((wq), #wq)

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iommufd_sim.h - the embedding API: drive a simulated /dev/iommu from C.
+ *
+ * A program creates a simulator (one simulated kernel, i.e. one world),
+ * then one or more simulated processes.  A process has its own descriptor
+ * table, credentials, RLIMIT_MEMLOCK and user memory.  The calls below are
+ * the system calls of that process: they take the process as their first
+ * argument and otherwise behave like their libc namesakes, returning -1
+ * with errno set on failure.
+ *
+ *	struct iommufd_sim *sim = iommufd_sim_create(NULL);
+ *	struct iommufd_sim_proc *p = iommufd_sim_proc_create(sim, NULL);
+ *	int fd = iommufd_sim_open(p, "/dev/iommu", O_RDWR);
+ *	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+ *	iommufd_sim_ioctl(p, fd, IOMMU_IOAS_ALLOC, &alloc);
+ *	...
+ *	iommufd_sim_close(p, fd);
+ *	iommufd_sim_proc_destroy(p);
+ *	problems = iommufd_sim_destroy(sim, stderr);
+ *
+ * Pointers passed to ioctl() are this process's own memory.  Memory that
+ * iommufd_sim_mem_alloc() returns is simulator-owned user memory (memfd
+ * backed, with simulated frames, demand paged, optionally under a fault
+ * plan); any other memory of the program can be passed as well (see
+ * docs/user-memory.md for what differs).
+ *
+ * Descriptor numbers are the simulated process's own: they never collide
+ * with the program's real descriptors and mean nothing to libc.
+ */
+#ifndef _IOMMUFD_SIM_H
+#define _IOMMUFD_SIM_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct iommufd_sim;
+struct iommufd_sim_proc;
+
+struct iommufd_sim_opts {
+	uint64_t seed;		/* frame placement, fault probabilities */
+	/*
+	 * Use the world that is already running (a controlled run started
+	 * by kshim_run_controlled(), whose supervisor audits it) instead of
+	 * starting one; iommufd_sim_destroy() then closes the processes but
+	 * neither audits nor ends the world.
+	 */
+	bool in_current_world;
+};
+
+/* Start a simulated kernel (a world).  NULL opts: defaults. */
+struct iommufd_sim *iommufd_sim_create(const struct iommufd_sim_opts *opts);
+/*
+ * Stop it: close every process still open, then audit (no leaked object,
+ * allocation, pinned or charged page, WARN, held lock).  Prints problems
+ * to @report if not NULL.  Return: the number of problems.
+ */
+int iommufd_sim_destroy(struct iommufd_sim *sim, FILE *report);
+
+struct iommufd_sim_proc_opts {
+	const char *name;
+	uid_t uid;			/* 0 means 1000 unless @root */
+	bool root;			/* uid 0 with every capability */
+	uint64_t caps;			/* capability bits (1 << CAP_x) */
+	unsigned long memlock_bytes;	/* RLIMIT_MEMLOCK; 0: 8 MiB */
+};
+
+struct iommufd_sim_proc *
+iommufd_sim_proc_create(struct iommufd_sim *sim,
+			const struct iommufd_sim_proc_opts *opts);
+/* The process exits: its descriptors are closed, its memory unmapped. */
+void iommufd_sim_proc_destroy(struct iommufd_sim_proc *p);
+void iommufd_sim_proc_set_memlock(struct iommufd_sim_proc *p,
+				  unsigned long bytes);
+void iommufd_sim_proc_set_cap(struct iommufd_sim_proc *p, int cap, bool on);
+
+/* "/dev/iommu", or "/dev/vfio/vfio" (the VFIO-container node). */
+int iommufd_sim_open(struct iommufd_sim_proc *p, const char *path, int flags);
+int iommufd_sim_close(struct iommufd_sim_proc *p, int fd);
+int iommufd_sim_dup(struct iommufd_sim_proc *p, int fd);
+int iommufd_sim_ioctl(struct iommufd_sim_proc *p, int fd, unsigned long cmd,
+		      void *arg);
+ssize_t iommufd_sim_read(struct iommufd_sim_proc *p, int fd, void *buf,
+			 size_t count);
+ssize_t iommufd_sim_write(struct iommufd_sim_proc *p, int fd,
+			  const void *buf, size_t count);
+ssize_t iommufd_sim_pread(struct iommufd_sim_proc *p, int fd, void *buf,
+			  size_t count, off_t offset);
+ssize_t iommufd_sim_pwrite(struct iommufd_sim_proc *p, int fd,
+			   const void *buf, size_t count, off_t offset);
+/* Level-triggered poll over simulated descriptors; timeout in ms, -1 ever. */
+int iommufd_sim_poll(struct iommufd_sim_proc *p, struct pollfd *fds,
+		     nfds_t nfds, int timeout);
+
+/* Simulator-owned user memory. */
+enum iommufd_sim_placement {
+	IOMMUFD_SIM_SCATTERED,		/* neighbouring pages, distant frames */
+	IOMMUFD_SIM_CONTIGUOUS,		/* one run of frames (huge IOPTEs) */
+	IOMMUFD_SIM_CHUNK_2M,		/* 2 MiB runs */
+};
+
+struct iommufd_sim_mem_opts {
+	enum iommufd_sim_placement placement;
+	bool readonly;
+};
+
+void *iommufd_sim_mem_alloc(struct iommufd_sim_proc *p, size_t size,
+			    const struct iommufd_sim_mem_opts *opts);
+/* The user unmaps (part of) it; pinned frames stay alive for DMA. */
+int iommufd_sim_munmap(struct iommufd_sim_proc *p, void *addr, size_t len);
+/* A memfd of @size bytes in the process's table (for IOAS_MAP_FILE). */
+int iommufd_sim_memfd(struct iommufd_sim_proc *p, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _IOMMUFD_SIM_H */
