@@ -525,8 +525,9 @@ static int iommufd_hwpt_replace_device(struct iommufd_device *idev,
 	if (rc)
 		goto out_disable_iopf;
 
+	/* The groups of the old attachment sit in the old HWPT's queue. */
 	if (old->fault) {
-		iommufd_auto_response_faults(hwpt, old_handle);
+		iommufd_auto_response_faults(old, old_handle);
 		if (!hwpt->fault)
 			iommufd_fault_iopf_disable(idev);
 	}
@@ -840,6 +841,7 @@ iommufd_device_auto_get_domain(struct iommufd_device *idev, ioasid_t pasid,
 	struct iommufd_hw_pagetable *destroy_hwpt;
 	struct iommufd_hwpt_paging *hwpt_paging;
 	struct iommufd_hw_pagetable *hwpt;
+	u32 flags = 0;
 
 	/*
 	 * Automatic domains are not told apart when they are made: any one
@@ -865,8 +867,14 @@ iommufd_device_auto_get_domain(struct iommufd_device *idev, ioasid_t pasid,
 		goto out_unlock;
 	}
 
+	/*
+	 * A device with PASIDs gets a PASID-capable automatic domain, so that
+	 * its RID and PASID attachments stay compatible with each other.
+	 */
+	if (idev->dev->iommu && idev->dev->iommu->max_pasids)
+		flags |= IOMMU_HWPT_ALLOC_PASID;
 	hwpt_paging = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, pasid,
-						0, immediate_attach, NULL);
+						flags, immediate_attach, NULL);
 	if (IS_ERR(hwpt_paging)) {
 		destroy_hwpt = ERR_CAST(hwpt_paging);
 		goto out_unlock;
@@ -1491,7 +1499,7 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova,
 	struct io_pagetable *iopt;
 	struct iopt_area *area;
 	unsigned long last_iova;
-	int rc = -EINVAL;
+	int rc = 0;
 
 	if (!length)
 		return -EINVAL;

@@ -248,9 +248,14 @@ int iommufd_object_remove(struct iommufd_ctx *ictx,
 		goto err_xa;
 	}
 
-	__xa_store(&ictx->objects, id,
-		   (flags & REMOVE_OBJ_TOMBSTONE) ? XA_ZERO_ENTRY : NULL,
-		   GFP_ATOMIC);
+	/*
+	 * In an allocating array storing NULL would keep the ID reserved:
+	 * erase it so that it is reused, unless a tombstone must hold it.
+	 */
+	if (flags & REMOVE_OBJ_TOMBSTONE)
+		__xa_store(&ictx->objects, id, XA_ZERO_ENTRY, GFP_ATOMIC);
+	else
+		__xa_erase(&ictx->objects, id);
 	if (ictx->vfio_ioas && &ictx->vfio_ioas->obj == obj)
 		ictx->vfio_ioas = NULL;
 	xa_unlock(&ictx->objects);

@@ -4,8 +4,8 @@
  * IOTLB and translation helpers its files share.
  *
  * Lock order (outer to inner):
- *   group->mutex (core) -> mdev->dma_sem -> iopf locks (core) ->
- *	mdev->prq_lock
+ *   group->mutex (core) -> mdev->dma_sem -> mock_iommu.lock (the iopf
+ *	queue's existence) -> iopf locks (core) -> mdev->prq_lock
  *   mdev->dma_sem (read, DMA) -> mock domain lock
  *   mdev->dma_sem (read, DMA) -> iopf locks (report) -> handler
  * A nested domain has no lock of its own: its state (stage-1 root, IOTLB,

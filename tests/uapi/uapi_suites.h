@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _UAPI_SUITES_H
+#define _UAPI_SUITES_H
+
+#include <check.h>
+
+Suite *sizes_suite(void);
+Suite *selftest_suite(void);
+Suite *access_suite(void);
+Suite *fault_suite(void);
+
+#endif
