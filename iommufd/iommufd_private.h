@@ -64,6 +64,8 @@ struct iommufd_ctx {
 	struct rw_semaphore ioas_creation_lock;
 
 	u8 account_mode;
+	/* On the list of live contexts (debug.c). */
+	struct list_head debug_node;
 	/* Compatibility with VFIO no-iommu mode. */
 	bool no_iommu_mode;
 	struct iommufd_ioas *vfio_ioas;
@@ -555,12 +557,37 @@ void iommufd_fault_iopf_disable(struct iommufd_device *idev);
 void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 				  struct iommufd_attach_handle *handle);
 
+/*
+ * The object graph, for reports and front ends (debug.c; the simulator's
+ * addition): each type's ->refs op lists the objects it holds @users
+ * references on.
+ */
+typedef void (*iommufd_object_ref_fn)(struct iommufd_object *holder,
+				      struct iommufd_object *held,
+				      const char *what, void *data);
+void iommufd_object_for_each_ref(struct iommufd_object *obj,
+				 iommufd_object_ref_fn fn, void *data);
+bool iommufd_object_holds_ctx(struct iommufd_object *obj);
+void iommufd_hwpt_paging_refs(struct iommufd_object *obj,
+			      iommufd_object_ref_fn fn, void *data);
+void iommufd_hwpt_nested_refs(struct iommufd_object *obj,
+			      iommufd_object_ref_fn fn, void *data);
+void iommufd_access_refs(struct iommufd_object *obj,
+			 iommufd_object_ref_fn fn, void *data);
+void iommufd_device_refs(struct iommufd_object *obj,
+			 iommufd_object_ref_fn fn, void *data);
+void iommufd_debug_ctx_opened(struct iommufd_ctx *ictx);
+void iommufd_debug_ctx_released(struct iommufd_ctx *ictx);
+char *iommufd_debug_describe(struct iommufd_ctx *ictx);
+
 /* Fault injection points of the core (the kernel's fail_iommufd). */
 #define iommufd_should_fail()	kshim_fault_point()
 
 #ifdef CONFIG_IOMMUFD_TEST
 int iommufd_test(struct iommufd_ucmd *ucmd);
 void iommufd_selftest_destroy(struct iommufd_object *obj);
+void iommufd_selftest_refs(struct iommufd_object *obj,
+			   iommufd_object_ref_fn fn, void *data);
 extern size_t iommufd_test_memory_limit;
 void iommufd_test_syz_conv_iova_id(struct iommufd_ucmd *ucmd,
 				   unsigned int ioas_id, u64 *iova, u32 *flags);

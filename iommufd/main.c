@@ -29,6 +29,7 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sprintf.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/iommufd.h>
@@ -44,6 +45,9 @@ struct iommufd_object_ops {
 	void (*abort)(struct iommufd_object *obj);
 	/* Non-zero: where the object keeps the struct file * it owns. */
 	size_t file_offset;
+	/* The objects this one holds @users references on (debug.c). */
+	void (*refs)(struct iommufd_object *obj, iommufd_object_ref_fn fn,
+		     void *data);
 };
 static const struct iommufd_object_ops iommufd_object_ops[];
 
@@ -283,6 +287,13 @@ err_xa:
 	return ret;
 }
 
+void iommufd_object_for_each_ref(struct iommufd_object *obj,
+				 iommufd_object_ref_fn fn, void *data)
+{
+	if (iommufd_object_ops[obj->type].refs)
+		iommufd_object_ops[obj->type].refs(obj, fn, data);
+}
+
 static int iommufd_destroy(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_destroy *cmd = ucmd->cmd;
@@ -313,6 +324,7 @@ static int iommufd_fops_open(struct inode *inode, struct file *filp)
 	ictx->file = filp;
 	init_waitqueue_head(&ictx->destroy_wait);
 	filp->private_data = ictx;
+	iommufd_debug_ctx_opened(ictx);
 	return 0;
 }
 
@@ -350,13 +362,21 @@ static int iommufd_fops_release(struct inode *inode, struct file *filp)
 		}
 		if (!live)
 			break;
-		if (WARN_ON(!destroyed))
+		if (!destroyed) {
+			char *text = iommufd_debug_describe(ictx);
+
+			/* The remaining objects leak rather than be freed in use. */
+			WARN(1, "iommufd: release made no progress, %u object(s) left (a users reference was leaked):\n%s",
+			     live, text);
+			kfree(text);
 			break;
+		}
 	}
 	WARN_ON(!xa_empty(&ictx->groups));
 	/* Frees tombstones, and whatever a leak left behind. */
 	xa_destroy(&ictx->objects);
 	kshim_rwsem_destroy(&ictx->ioas_creation_lock);
+	iommufd_debug_ctx_released(ictx);
 	kfree(ictx);
 	return 0;
 }
@@ -584,10 +604,12 @@ void iommufd_ctx_put(struct iommufd_ctx *ictx)
 static const struct iommufd_object_ops iommufd_object_ops[] = {
 	[IOMMUFD_OBJ_ACCESS] = {
 		.destroy = iommufd_access_destroy_object,
+		.refs = iommufd_access_refs,
 	},
 	[IOMMUFD_OBJ_DEVICE] = {
 		.pre_destroy = iommufd_device_pre_destroy,
 		.destroy = iommufd_device_destroy,
+		.refs = iommufd_device_refs,
 	},
 	[IOMMUFD_OBJ_FAULT] = {
 		.destroy = iommufd_fault_destroy,
@@ -596,10 +618,12 @@ static const struct iommufd_object_ops iommufd_object_ops[] = {
 	[IOMMUFD_OBJ_HWPT_PAGING] = {
 		.destroy = iommufd_hwpt_paging_destroy,
 		.abort = iommufd_hwpt_paging_abort,
+		.refs = iommufd_hwpt_paging_refs,
 	},
 	[IOMMUFD_OBJ_HWPT_NESTED] = {
 		.destroy = iommufd_hwpt_nested_destroy,
 		.abort = iommufd_hwpt_nested_abort,
+		.refs = iommufd_hwpt_nested_refs,
 	},
 	[IOMMUFD_OBJ_IOAS] = {
 		.destroy = iommufd_ioas_destroy,
@@ -607,6 +631,7 @@ static const struct iommufd_object_ops iommufd_object_ops[] = {
 #ifdef CONFIG_IOMMUFD_TEST
 	[IOMMUFD_OBJ_SELFTEST] = {
 		.destroy = iommufd_selftest_destroy,
+		.refs = iommufd_selftest_refs,
 	},
 #endif
 };

@@ -130,6 +130,13 @@ void iommufd_selftest_destroy(struct iommufd_object *obj)
 	mock_dev_destroy(sobj->mock_dev);
 }
 
+/* The SELFTEST object owns the driver's reference on its DEVICE. */
+void iommufd_selftest_refs(struct iommufd_object *obj,
+			   iommufd_object_ref_fn fn, void *data)
+{
+	fn(obj, &to_selftest(obj)->idev->obj, "driver", data);
+}
+
 static struct iommufd_selftest *
 iommufd_test_get_selftest(struct iommufd_ucmd *ucmd, u32 id)
 {

@@ -35,6 +35,7 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sprintf.h>
 #include <kshim/alloc.h>
 #include <kshim/fault.h>
 #include "kshim_internal.h"
@@ -443,4 +444,34 @@ void kshim_alloc_world_end(void)
 int kshim_alloc_world_audit(FILE *out)
 {
 	return kshim_leak_report(out) ? 1 : 0;
+}
+
+char *kshim_kvasprintf(gfp_t gfp, struct kshim_site *site, const char *fmt,
+		       va_list args)
+{
+	va_list aq;
+	char *p;
+	int len;
+
+	va_copy(aq, args);
+	len = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (len < 0)
+		return NULL;
+	p = kshim_kmalloc(len + 1, gfp & ~__GFP_ZERO, site);
+	if (!p)
+		return NULL;
+	vsnprintf(p, len + 1, fmt, args);
+	return p;
+}
+
+char *kshim_kasprintf(gfp_t gfp, struct kshim_site *site, const char *fmt, ...)
+{
+	va_list args;
+	char *p;
+
+	va_start(args, fmt);
+	p = kshim_kvasprintf(gfp, site, fmt, args);
+	va_end(args);
+	return p;
 }

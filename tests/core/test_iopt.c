@@ -1013,6 +1013,125 @@ START_TEST(test_iova_bitmap_windows)
 }
 END_TEST
 
+/* ---- memfd mappings and device reserved regions ------------------------ */
+
+static const struct file_operations t_plain_fops;
+
+START_TEST(test_map_file)
+{
+	unsigned long iova = T_IOVA, i;
+	struct iommu_domain *d;
+	struct kshim_memfd *mf;
+	struct page *pages[8];
+	struct file *file, *plain;
+	struct t_env env;
+
+	t_env_init(&env, 0, 0);
+	d = t_add_domain(&env, 0);
+	mf = kshim_memfd_create(8 * PAGE_SIZE, KSHIM_PHYS_SCATTERED, "t");
+	ck_assert_ptr_nonnull(mf);
+	file = kshim_memfd_file(mf);
+	ck_assert(!IS_ERR(file));
+
+	/* From byte 2048 of page 1: the IOVA keeps the in-page offset. */
+	iova = 0;
+	ck_assert_int_eq(iopt_map_file_pages(&env.ictx, env.iopt, &iova, file,
+					     PAGE_SIZE + T_IO_PAGE,
+					     4 * PAGE_SIZE,
+					     IOMMU_READ | IOMMU_WRITE, IOPT_ALLOC_IOVA),
+			 0);
+	ck_assert_uint_eq(iova % PAGE_SIZE, T_IO_PAGE);
+	ck_assert_int_eq(kshim_memfd_pin_pages(mf, 0, 8, pages, false), 8);
+	for (i = 0; i < 5; i++) {
+		unsigned long off = i ? i * PAGE_SIZE - T_IO_PAGE : 0;
+
+		ck_assert_uint_eq(t_xlate(d, iova + off),
+				  page_to_phys(pages[i + 1]) +
+					  (i ? 0 : T_IO_PAGE));
+	}
+	ck_assert_uint_eq(t_pins(pages[0]), 1);
+	ck_assert_uint_eq(t_pins(pages[1]), 2);
+	ck_assert_uint_eq(t_pins(pages[5]), 2);
+	ck_assert_uint_eq(t_pins(pages[6]), 1);
+	unpin_user_pages(pages, 8);
+	ck_assert_int_eq(t_user_locked(&env), 5);
+	t_check(env.iopt);
+	ck_assert_int_eq(iopt_unmap_all(env.iopt, NULL), 0);
+	ck_assert_int_eq(t_user_locked(&env), 0);
+
+	/* Past the end of the file: the pin fails, nothing is left. */
+	ck_assert_int_eq(iopt_map_file_pages(&env.ictx, env.iopt, &iova, file,
+					     4 * PAGE_SIZE, 8 * PAGE_SIZE,
+					     IOMMU_READ, IOPT_ALLOC_IOVA),
+			 -EINVAL);
+	/* A file that is not a memfd cannot be pinned. */
+	plain = kshim_file_alloc("plain", &t_plain_fops, NULL, 0);
+	ck_assert(!IS_ERR(plain));
+	ck_assert_int_eq(iopt_map_file_pages(&env.ictx, env.iopt, &iova, plain,
+					     0, PAGE_SIZE, IOMMU_READ,
+					     IOPT_ALLOC_IOVA),
+			 -EINVAL);
+	ck_assert_int_eq(t_user_locked(&env), 0);
+	fput(plain);
+	fput(file);
+	kshim_memfd_put(mf);
+	kshim_task_work_run();
+	t_env_fini(&env);
+}
+END_TEST
+
+START_TEST(test_dev_resv_regions)
+{
+	struct mock_dev *mdev = mock_dev_create(0), *bad;
+	unsigned long iova = 1UL << 28;
+	phys_addr_t sw_msi = 0;
+	struct kshim_umem *um;
+	struct t_env env;
+
+	ck_assert(!IS_ERR(mdev));
+	t_env_init(&env, 0, 0);
+	um = t_umem(&env, 1, KSHIM_PHYS_CONTIGUOUS);
+	ck_assert_int_eq(mock_dev_add_resv_region(mdev, 1UL << 27, 1UL << 20,
+						  0, IOMMU_RESV_SW_MSI), 0);
+	ck_assert_int_eq(mock_dev_add_resv_region(mdev, 1UL << 28, PAGE_SIZE,
+						  0, IOMMU_RESV_RESERVED), 0);
+
+	/* An area in a region: EADDRINUSE, nothing stays reserved. */
+	ck_assert_int_eq(t_map(&env, env.iopt, &iova, t_uptr(um, 0),
+			       PAGE_SIZE, true), 0);
+	ck_assert_int_eq(iopt_table_enforce_dev_resv_regions(
+				 env.iopt, mock_dev_device(mdev), &sw_msi),
+			 -EADDRINUSE);
+	ck_assert(RB_EMPTY_ROOT(&env.iopt->reserved_itree.rb_root));
+	ck_assert_int_eq(iopt_unmap_all(env.iopt, NULL), 0);
+
+	ck_assert_int_eq(iopt_table_enforce_dev_resv_regions(
+				 env.iopt, mock_dev_device(mdev), &sw_msi),
+			 0);
+	ck_assert_uint_eq(sw_msi, 1UL << 27);
+	ck_assert_int_eq(t_map(&env, env.iopt, &iova, t_uptr(um, 0),
+			       PAGE_SIZE, true), -EINVAL);
+	iopt_remove_reserved_iova(env.iopt, mock_dev_device(mdev));
+	ck_assert(RB_EMPTY_ROOT(&env.iopt->reserved_itree.rb_root));
+
+	/* Hardware and software MSI together: a driver bug. */
+	bad = mock_dev_create(0);
+	ck_assert(!IS_ERR(bad));
+	ck_assert_int_eq(mock_dev_add_resv_region(bad, 1UL << 27, 1UL << 20,
+						  0, IOMMU_RESV_SW_MSI), 0);
+	ck_assert_int_eq(mock_dev_add_resv_region(bad, 1UL << 29, 1UL << 20,
+						  0, IOMMU_RESV_MSI), 0);
+	ck_assert_int_eq(iopt_table_enforce_dev_resv_regions(
+				 env.iopt, mock_dev_device(bad), &sw_msi),
+			 -EINVAL);
+	ktest_expect_issues(KSHIM_ISSUE_WARN, 1, NULL);
+	ck_assert(RB_EMPTY_ROOT(&env.iopt->reserved_itree.rb_root));
+	mock_dev_destroy(bad);
+	mock_dev_destroy(mdev);
+	t_env_fini(&env);
+}
+END_TEST
+
 /* ---- IOMMU_IOAS_CHANGE_PROCESS ------------------------------------------- */
 
 static void t_ctx_publish(struct t_env *env, struct iommufd_ioas *ioas)
@@ -1131,6 +1250,8 @@ Suite *iopt_suite(void)
 	tcase_add_test(tc, test_cut_refused);
 	tcase_add_test(tc, test_unfill_carry);
 	tcase_add_test(tc, test_huge_pages);
+	tcase_add_test(tc, test_map_file);
+	tcase_add_test(tc, test_dev_resv_regions);
 	suite_add_tcase(s, tc);
 
 	tc = iopt_tcase("accounting");

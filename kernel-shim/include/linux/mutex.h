@@ -33,6 +33,24 @@ struct mutex {
 void __mutex_init(struct mutex *lock, const char *name,
 		  struct lock_class_key *key);
 
+/*
+ * A statically initialised mutex.  An all-zero guard is an unlocked host
+ * mutex (glibc's PTHREAD_MUTEX_INITIALIZER); the mutex's own address
+ * serves as its lockdep class key.
+ */
+#define __MUTEX_INITIALIZER(lockname) {					\
+	.owner = NULL,							\
+	.waiters = LIST_HEAD_INIT((lockname).waiters),			\
+	.dep_map = {							\
+		.key = (struct lock_class_key *)&(lockname),		\
+		.name = #lockname,					\
+		.kind = KSHIM_LOCK_MUTEX,				\
+	},								\
+}
+
+#define DEFINE_MUTEX(mutexname) \
+	struct mutex mutexname = __MUTEX_INITIALIZER(mutexname)
+
 #define mutex_init(mutex)						\
 	do {								\
 		static struct lock_class_key __key;			\
