@@ -13,7 +13,11 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 #include <glib.h>
 #include <linux/err.h>
 #include <linux/errno.h>
@@ -123,7 +127,17 @@ iommufd_sim_proc_create(struct iommufd_sim *sim,
 	}
 	p->sim = sim;
 	p->proc = kshim_process_create(&popts);
-	p->files = kshim_files_create(NULL);
+	if (opts && opts->fd_alloc) {
+		struct kshim_fd_allocator a = {
+			.alloc = opts->fd_alloc,
+			.free = opts->fd_free,
+			.data = opts->fd_data,
+		};
+
+		p->files = kshim_files_create(&a);
+	} else {
+		p->files = kshim_files_create(NULL);
+	}
 	p->mems = g_ptr_array_new();
 	p->memfds = g_ptr_array_new();
 	g_ptr_array_add(sim->procs, p);
@@ -219,6 +233,40 @@ int iommufd_sim_dup(struct iommufd_sim_proc *p, int fd)
 	ret = nfd;
 out:
 	return call_leave(&c, ret);
+}
+
+int iommufd_sim_dup_to(struct iommufd_sim_proc *p, int fd, int newfd)
+{
+	struct sim_call c;
+	struct file *file;
+	long ret;
+
+	call_enter(p, &c);
+	file = fget(fd);
+	if (!file) {
+		ret = -EBADF;
+		goto out;
+	}
+	ret = kshim_files_install_at(p->files, newfd, file);
+	if (ret)
+		fput(file);
+	else
+		ret = newfd;
+out:
+	return call_leave(&c, ret);
+}
+
+bool iommufd_sim_fd_is_open(struct iommufd_sim_proc *p, int fd)
+{
+	struct sim_call c;
+	struct file *file;
+
+	call_enter(p, &c);
+	file = fget(fd);
+	if (file)
+		fput(file);
+	call_leave(&c, 0);
+	return file != NULL;
 }
 
 int iommufd_sim_ioctl(struct iommufd_sim_proc *p, int fd, unsigned long cmd,
@@ -354,6 +402,94 @@ int iommufd_sim_poll(struct iommufd_sim_proc *p, struct pollfd *fds,
 		left = kshim_poll_sleep(&poll, left);
 	}
 	kshim_poll_fini(&poll);
+	return call_leave(&c, ret);
+}
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void poll_notify_eventfd(void *data)
+{
+	uint64_t one = 1;
+
+	/* Never blocks: an eventfd's counter only saturates at ~2^64. */
+	(void)!syscall(SYS_write, (int)(long)data, &one, sizeof(one));
+}
+
+int iommufd_sim_poll_mixed(struct iommufd_sim_proc *p, struct pollfd *fds,
+			   nfds_t nfds, struct pollfd *hfds, nfds_t hnfds,
+			   int timeout)
+{
+	uint64_t deadline = timeout < 0 ? 0 :
+			    host_ns() + (uint64_t)timeout * 1000000;
+	struct pollfd *all = g_new0(struct pollfd, hnfds + 1);
+	struct kshim_poll poll;
+	struct sim_call c;
+	long ret = 0;
+	int efd;
+	nfds_t i;
+
+	efd = syscall(SYS_eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0) {
+		g_free(all);
+		return -1;
+	}
+	call_enter(p, &c);
+	kshim_poll_init(&poll);
+	poll.notify = poll_notify_eventfd;
+	poll.notify_data = (void *)(long)efd;
+	for (;;) {
+		struct timespec ts, *tsp = NULL;
+		int hret;
+
+		ret = poll_pass(fds, nfds, &poll.pt);
+		poll.pt._qproc = NULL;
+		memcpy(all, hfds, hnfds * sizeof(*hfds));
+		all[hnfds].fd = efd;
+		all[hnfds].events = POLLIN;
+		if (!ret && timeout) {
+			if (timeout > 0) {
+				uint64_t now = host_ns();
+				uint64_t left = deadline > now ? deadline - now : 0;
+
+				ts.tv_sec = left / 1000000000ULL;
+				ts.tv_nsec = left % 1000000000ULL;
+				tsp = &ts;
+			}
+		} else {
+			ts.tv_sec = 0;
+			ts.tv_nsec = 0;
+			tsp = &ts;
+		}
+		hret = syscall(SYS_ppoll, all, hnfds + 1, tsp, NULL, 0);
+		if (hret < 0) {
+			ret = -errno;
+			break;
+		}
+		for (i = 0; i < hnfds; i++) {
+			hfds[i].revents = all[i].revents;
+			ret += !!all[i].revents;
+		}
+		if (ret)
+			break;
+		if (all[hnfds].revents) {
+			uint64_t v;
+
+			/* A simulated queue woke: look at the files again. */
+			(void)!syscall(SYS_read, efd, &v, sizeof(v));
+			continue;
+		}
+		if (timeout >= 0 && host_ns() >= deadline)
+			break;
+	}
+	kshim_poll_fini(&poll);
+	syscall(SYS_close, efd);
+	g_free(all);
 	return call_leave(&c, ret);
 }
 

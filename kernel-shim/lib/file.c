@@ -181,6 +181,21 @@ int close_fd(unsigned int fd)
 	return 0;
 }
 
+int kshim_files_install_at(struct files_struct *files, unsigned int fd,
+			   struct file *file)
+{
+	int rc;
+
+	spin_lock(&files->lock);
+	rc = expand(files, fd);
+	if (!rc && files->fds[fd])
+		rc = -EBUSY;
+	if (!rc)
+		files->fds[fd] = file;
+	spin_unlock(&files->lock);
+	return rc;
+}
+
 unsigned int kshim_files_count(struct files_struct *files)
 {
 	unsigned int i, n = 0;

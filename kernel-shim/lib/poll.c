@@ -20,6 +20,8 @@ static int kshim_poll_wake(struct wait_queue_entry *e, unsigned int mode,
 	p->woken = true;
 	if (p->task->kshim.blocked_on.obj == p)
 		kshim_wake(p->task);
+	if (p->notify)
+		p->notify(p->notify_data);
 	kshim_guard_unlock(&p->guard);
 	return 1;
 }
@@ -49,6 +51,8 @@ void kshim_poll_init(struct kshim_poll *p)
 	kshim_guard_init(&p->guard);
 	p->task = current;
 	p->woken = false;
+	p->notify = NULL;
+	p->notify_data = NULL;
 	p->n = 0;
 }
 

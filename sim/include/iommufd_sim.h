@@ -71,6 +71,15 @@ struct iommufd_sim_proc_opts {
 	bool root;			/* uid 0 with every capability */
 	uint64_t caps;			/* capability bits (1 << CAP_x) */
 	unsigned long memlock_bytes;	/* RLIMIT_MEMLOCK; 0: 8 MiB */
+	/*
+	 * Descriptor numbers: by default the process's own (from 3 up); a
+	 * front end may hand them out itself, e.g. the preload library makes
+	 * each one a placeholder host descriptor.  @fd_alloc returns a
+	 * number or -errno; @fd_free is called when the number is released.
+	 */
+	int (*fd_alloc)(void *data, unsigned int flags);
+	void (*fd_free)(void *data, int fd);
+	void *fd_data;
 };
 
 struct iommufd_sim_proc *
@@ -86,6 +95,10 @@ void iommufd_sim_proc_set_cap(struct iommufd_sim_proc *p, int cap, bool on);
 int iommufd_sim_open(struct iommufd_sim_proc *p, const char *path, int flags);
 int iommufd_sim_close(struct iommufd_sim_proc *p, int fd);
 int iommufd_sim_dup(struct iommufd_sim_proc *p, int fd);
+/* Make @newfd (a number the caller made free) another descriptor of @fd. */
+int iommufd_sim_dup_to(struct iommufd_sim_proc *p, int fd, int newfd);
+/* True if @fd is an open descriptor of @p. */
+bool iommufd_sim_fd_is_open(struct iommufd_sim_proc *p, int fd);
 int iommufd_sim_ioctl(struct iommufd_sim_proc *p, int fd, unsigned long cmd,
 		      void *arg);
 ssize_t iommufd_sim_read(struct iommufd_sim_proc *p, int fd, void *buf,
@@ -99,6 +112,14 @@ ssize_t iommufd_sim_pwrite(struct iommufd_sim_proc *p, int fd,
 /* Level-triggered poll over simulated descriptors; timeout in ms, -1 ever. */
 int iommufd_sim_poll(struct iommufd_sim_proc *p, struct pollfd *fds,
 		     nfds_t nfds, int timeout);
+/*
+ * Poll simulated descriptors @fds and host descriptors @hfds together
+ * (free-run worlds only: the wait happens in the host).  Return: the
+ * number of entries of both arrays with revents, 0 on timeout, -1/errno.
+ */
+int iommufd_sim_poll_mixed(struct iommufd_sim_proc *p, struct pollfd *fds,
+			   nfds_t nfds, struct pollfd *hfds, nfds_t hnfds,
+			   int timeout);
 
 /* Simulator-owned user memory. */
 enum iommufd_sim_placement {

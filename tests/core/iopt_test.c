@@ -316,9 +316,10 @@ static void t_access_unmap(void *data, unsigned long iova,
 	unsigned long last = iova + length - 1;
 	unsigned int i;
 
+	mutex_lock(&ta->lock);
 	ta->unmap_calls++;
 	if (ta->ignore_unmap)
-		return;
+		goto out;
 	for (i = 0; i < ta->npins;) {
 		unsigned long plast = ta->pins[i].iova + ta->pins[i].length - 1;
 
@@ -329,6 +330,8 @@ static void t_access_unmap(void *data, unsigned long iova,
 		t_unpin(ta->iopt, ta->pins[i].iova, ta->pins[i].length, false);
 		ta->pins[i] = ta->pins[--ta->npins];
 	}
+out:
+	mutex_unlock(&ta->lock);
 }
 
 static const struct iommufd_access_ops t_access_ops = {
@@ -340,6 +343,7 @@ void t_access_init(struct t_access *ta, struct t_env *env,
 		   struct io_pagetable *iopt, bool internal)
 {
 	memset(ta, 0, sizeof(*ta));
+	mutex_init(&ta->lock);
 	ta->iopt = iopt;
 	ta->access.obj.type = IOMMUFD_OBJ_ACCESS;
 	refcount_set(&ta->access.obj.users, 1);
@@ -358,6 +362,7 @@ void t_access_fini(struct t_access *ta)
 	t_access_unpin_all(ta);
 	iopt_remove_access(ta->iopt, &ta->access,
 			   ta->access.iopt_access_list_id);
+	mutex_destroy(&ta->lock);
 }
 
 int t_access_pin(struct t_access *ta, unsigned long iova,
@@ -366,25 +371,42 @@ int t_access_pin(struct t_access *ta, unsigned long iova,
 	bool internal = iommufd_access_is_internal(&ta->access);
 	int rc;
 
+	mutex_lock(&ta->lock);
 	ck_assert_uint_lt(ta->npins, ARRAY_SIZE(ta->pins));
 	rc = t_pin(ta->iopt, iova, length, out, flags, internal);
-	if (rc)
-		return rc;
-	ta->pins[ta->npins].iova = iova;
-	ta->pins[ta->npins].length = length;
-	ta->npins++;
-	return 0;
+	if (!rc) {
+		ta->pins[ta->npins].iova = iova;
+		ta->pins[ta->npins].length = length;
+		ta->npins++;
+	}
+	mutex_unlock(&ta->lock);
+	return rc;
+}
+
+void t_access_unpin_last(struct t_access *ta)
+{
+	bool internal = iommufd_access_is_internal(&ta->access);
+
+	mutex_lock(&ta->lock);
+	if (ta->npins) {
+		ta->npins--;
+		t_unpin(ta->iopt, ta->pins[ta->npins].iova,
+			ta->pins[ta->npins].length, internal);
+	}
+	mutex_unlock(&ta->lock);
 }
 
 void t_access_unpin_all(struct t_access *ta)
 {
 	bool internal = iommufd_access_is_internal(&ta->access);
 
+	mutex_lock(&ta->lock);
 	while (ta->npins) {
 		ta->npins--;
 		t_unpin(ta->iopt, ta->pins[ta->npins].iova,
 			ta->pins[ta->npins].length, internal);
 	}
+	mutex_unlock(&ta->lock);
 }
 
 /* ---- checks ---------------------------------------------------------------- */

@@ -99,6 +99,8 @@ int t_rw(struct io_pagetable *iopt, unsigned long iova, void *data,
  */
 struct t_access {
 	struct iommufd_access access;
+	/* Serialises the pin list between the driver and its unmap callback */
+	struct mutex lock;
 	struct io_pagetable *iopt;
 	unsigned int unmap_calls;
 	bool ignore_unmap;
@@ -115,6 +117,8 @@ void t_access_fini(struct t_access *ta);
 int t_access_pin(struct t_access *ta, unsigned long iova,
 		 unsigned long length, struct page **out, unsigned int flags);
 void t_access_unpin_all(struct t_access *ta);
+/* Unpin the most recent pin. */
+void t_access_unpin_last(struct t_access *ta);
 
 /* Assert the simulator-level invariants of every table in the env. */
 void t_check(struct io_pagetable *iopt);

@@ -64,6 +64,13 @@ struct files_struct *kshim_files_create(const struct kshim_fd_allocator *a);
 void kshim_files_get(struct files_struct *files);
 /* Drop a reference; the last one closes every descriptor left. */
 void kshim_files_put(struct files_struct *files);
+/*
+ * Install @file at number @fd of @files, as dup2() does once the number is
+ * free (the front end made it so).  The table takes the caller's
+ * reference.  Return: 0, or -EBUSY if @fd is in use.
+ */
+int kshim_files_install_at(struct files_struct *files, unsigned int fd,
+			   struct file *file);
 /* The table used by tasks whose ->files is NULL (per world). */
 struct files_struct *kshim_files_default(void);
 /* Number of open descriptors in @files. */

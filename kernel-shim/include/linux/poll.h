@@ -52,6 +52,13 @@ struct kshim_poll {
 	struct kshim_guard guard;
 	struct task_struct *task;
 	bool woken;
+	/*
+	 * Optional: also called (from the waking thread, under the queue's
+	 * internal lock: it must not block) on every wake-up, for front ends
+	 * that wait in the host, e.g. on an eventfd.
+	 */
+	void (*notify)(void *data);
+	void *notify_data;
 	unsigned int n;
 	struct {
 		wait_queue_head_t *wq;
