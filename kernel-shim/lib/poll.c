@@ -18,7 +18,7 @@ static int kshim_poll_wake(struct wait_queue_entry *e, unsigned int mode,
 
 	kshim_guard_lock(&p->guard);
 	p->woken = true;
-	if (p->task->kshim.blocked_on.obj == p)
+	if (p->task && p->task->kshim.blocked_on.obj == p)
 		kshim_wake(p->task);
 	if (p->notify)
 		p->notify(p->notify_data);

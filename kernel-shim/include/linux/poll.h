@@ -50,7 +50,7 @@ static inline void poll_wait(struct file *filp, wait_queue_head_t *wq,
 struct kshim_poll {
 	poll_table pt;
 	struct kshim_guard guard;
-	struct task_struct *task;
+	struct task_struct *task;	/* who sleeps; NULL: nobody (a watch) */
 	bool woken;
 	/*
 	 * Optional: also called (from the waking thread, under the queue's

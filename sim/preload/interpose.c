@@ -1,0 +1,739 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The interposed libc entry points.
+ *
+ * Each one looks at the descriptor (or path) first: anything that is not
+ * the simulator's goes to the next definition in the lookup order (libc,
+ * or another preload library) untouched.  Simulated descriptors go to the
+ * embedding API; errno is whatever the simulated kernel said.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include "preload.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC	(1U << 2)
+#endif
+
+/* The fortified entry points: glibc declares them only under fortify. */
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __openat_2(int dirfd, const char *path, int flags);
+int __openat64_2(int dirfd, const char *path, int flags);
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
+ssize_t __pread_chk(int fd, void *buf, size_t n, off_t off, size_t buflen);
+ssize_t __pread64_chk(int fd, void *buf, size_t n, off_t off,
+		      size_t buflen);
+int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fdslen);
+int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *tmo,
+		const sigset_t *mask, size_t fdslen);
+void __chk_fail(void) __attribute__((noreturn));
+
+#define STATUS_FLAGS	(O_ACCMODE | O_NONBLOCK | O_APPEND)
+
+/* Missing in an old libc: the call does not exist there either. */
+#define CALL_REAL(fn, ...)						\
+	(pl_real.fn ? pl_real.fn(__VA_ARGS__) : (errno = ENOSYS, -1))
+
+static bool mode_needed(int flags)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+/* ----------------------------------------------------------------------
+ * open
+ */
+
+static int sim_open(const char *path, int flags)
+{
+	struct iommufd_sim_proc *p = pl_proc();
+	int fd, err;
+
+	if (!p || !pl_enter())
+		return -1;
+	fd = iommufd_sim_open(p, path, flags);
+	err = errno;
+	pl_adopt_new_fds(p, flags & STATUS_FLAGS);
+	pl_leave();
+	errno = err;
+	return fd;
+}
+
+/* Absolute paths only: a simulated node has no directory to be under. */
+static bool sim_path_at(int dirfd, const char *path)
+{
+	pl_base();
+	return path && path[0] == '/' && pl_sim_path(path);
+}
+
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	pl_resolve();
+	if (mode_needed(flags)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (sim_path_at(AT_FDCWD, path))
+		return sim_open(path, flags);
+	return CALL_REAL(open, path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	pl_resolve();
+	if (mode_needed(flags)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (sim_path_at(AT_FDCWD, path))
+		return sim_open(path, flags);
+	return CALL_REAL(open64, path, flags, mode);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	pl_resolve();
+	if (mode_needed(flags)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (sim_path_at(dirfd, path))
+		return sim_open(path, flags);
+	return CALL_REAL(openat, dirfd, path, flags, mode);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	pl_resolve();
+	if (mode_needed(flags)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (sim_path_at(dirfd, path))
+		return sim_open(path, flags);
+	return CALL_REAL(openat64, dirfd, path, flags, mode);
+}
+
+/* _FORTIFY_SOURCE turns open() without a constant mode into these. */
+int __open_2(const char *path, int flags)
+{
+	pl_resolve();
+	if (sim_path_at(AT_FDCWD, path) && !mode_needed(flags))
+		return sim_open(path, flags);
+	return CALL_REAL(open_2, path, flags);
+}
+
+int __open64_2(const char *path, int flags)
+{
+	pl_resolve();
+	if (sim_path_at(AT_FDCWD, path) && !mode_needed(flags))
+		return sim_open(path, flags);
+	return CALL_REAL(open64_2, path, flags);
+}
+
+int __openat_2(int dirfd, const char *path, int flags)
+{
+	pl_resolve();
+	if (sim_path_at(dirfd, path) && !mode_needed(flags))
+		return sim_open(path, flags);
+	return CALL_REAL(openat_2, dirfd, path, flags);
+}
+
+int __openat64_2(int dirfd, const char *path, int flags)
+{
+	pl_resolve();
+	if (sim_path_at(dirfd, path) && !mode_needed(flags))
+		return sim_open(path, flags);
+	return CALL_REAL(openat64_2, dirfd, path, flags);
+}
+
+/* ----------------------------------------------------------------------
+ * close
+ */
+
+static int sim_close(int fd)
+{
+	struct pl_fd *e = pl_fd(fd);
+	int ret, err;
+
+	if (atomic_load(&pl_phase) == PL_CHILD) {
+		/* Only the placeholder is ours to close here. */
+		atomic_store(&e->state, PL_FREE);
+		return syscall(SYS_close, fd);
+	}
+	if (!pl_enter())
+		return -1;
+	ret = iommufd_sim_close(pl_proc(), fd);
+	err = errno;
+	pl_leave();
+	errno = err;
+	return ret;
+}
+
+int close(int fd)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_close(fd);
+	return CALL_REAL(close, fd);
+}
+
+/* Simulated descriptors in [first, last] are closed through the simulator. */
+static void sim_close_range(unsigned int first, unsigned int last)
+{
+	unsigned int fd;
+
+	for (fd = first; fd <= last && pl_fd(fd); fd++) {
+		if (pl_is_sim(fd))
+			sim_close(fd);
+		if (fd == ~0U)
+			break;
+	}
+}
+
+int close_range(unsigned int first, unsigned int last, int flags)
+{
+	pl_resolve();
+	if (!(flags & CLOSE_RANGE_CLOEXEC))
+		sim_close_range(first, last);
+	if (pl_real.close_range)
+		return pl_real.close_range(first, last, flags);
+	return syscall(SYS_close_range, first, last, flags);
+}
+
+void closefrom(int lowfd)
+{
+	pl_resolve();
+	if (lowfd >= 0)
+		sim_close_range(lowfd, ~0U);
+	if (pl_real.closefrom)
+		pl_real.closefrom(lowfd);
+	else
+		syscall(SYS_close_range, lowfd, ~0U, 0);
+}
+
+/* ----------------------------------------------------------------------
+ * ioctl, read, write
+ */
+
+/* The program may have changed RLIMIT_MEMLOCK since the last call. */
+static void sync_memlock(struct iommufd_sim_proc *p)
+{
+	static _Atomic unsigned long last;
+	struct rlimit rl;
+	unsigned long cur;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl))
+		return;
+	cur = rl.rlim_cur == RLIM_INFINITY ? ~0UL : rl.rlim_cur;
+	if (atomic_exchange(&last, cur) != cur)
+		iommufd_sim_proc_set_memlock(p, cur);
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	struct iommufd_sim_proc *p;
+	void *arg;
+	va_list ap;
+	int ret, err;
+
+	pl_resolve();
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!pl_is_sim(fd))
+		return CALL_REAL(ioctl, fd, req, arg);
+	if (!pl_enter())
+		return -1;
+	p = pl_proc();
+	sync_memlock(p);
+	ret = iommufd_sim_ioctl(p, fd, req, arg);
+	err = errno;
+	/* Queue, event and access descriptors the ioctl returned. */
+	pl_adopt_new_fds(p, O_RDWR);
+	pl_leave();
+	errno = err;
+	return ret;
+}
+
+enum rw_kind { RW_READ, RW_WRITE, RW_PREAD, RW_PWRITE };
+
+static ssize_t sim_rw(int fd, void *buf, size_t n, off_t off,
+		      enum rw_kind kind)
+{
+	struct iommufd_sim_proc *p;
+	ssize_t ret;
+	int err;
+
+	if (!pl_enter())
+		return -1;
+	p = pl_proc();
+	switch (kind) {
+	case RW_READ:
+		ret = iommufd_sim_read(p, fd, buf, n);
+		break;
+	case RW_WRITE:
+		ret = iommufd_sim_write(p, fd, buf, n);
+		break;
+	case RW_PREAD:
+		ret = iommufd_sim_pread(p, fd, buf, n, off);
+		break;
+	default:
+		ret = iommufd_sim_pwrite(p, fd, buf, n, off);
+		break;
+	}
+	err = errno;
+	/* Reading consumes events; a write (a fault response) may too. */
+	pl_refresh(p, fd);
+	pl_leave();
+	errno = err;
+	return ret;
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, buf, n, 0, RW_READ);
+	return CALL_REAL(read, fd, buf, n);
+}
+
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
+{
+	pl_resolve();
+	if (!pl_is_sim(fd))
+		return CALL_REAL(read_chk, fd, buf, n, buflen);
+	if (n > buflen)
+		__chk_fail();
+	return sim_rw(fd, buf, n, 0, RW_READ);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, (void *)buf, n, 0, RW_WRITE);
+	return CALL_REAL(write, fd, buf, n);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, buf, n, off, RW_PREAD);
+	return CALL_REAL(pread, fd, buf, n, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t n, off_t off)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, buf, n, off, RW_PREAD);
+	return CALL_REAL(pread64, fd, buf, n, off);
+}
+
+ssize_t __pread_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
+{
+	pl_resolve();
+	if (!pl_is_sim(fd))
+		return CALL_REAL(pread_chk, fd, buf, n, off, buflen);
+	if (n > buflen)
+		__chk_fail();
+	return sim_rw(fd, buf, n, off, RW_PREAD);
+}
+
+ssize_t __pread64_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
+{
+	pl_resolve();
+	if (!pl_is_sim(fd))
+		return CALL_REAL(pread64_chk, fd, buf, n, off, buflen);
+	if (n > buflen)
+		__chk_fail();
+	return sim_rw(fd, buf, n, off, RW_PREAD);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, (void *)buf, n, off, RW_PWRITE);
+	return CALL_REAL(pwrite, fd, buf, n, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, (void *)buf, n, off, RW_PWRITE);
+	return CALL_REAL(pwrite64, fd, buf, n, off);
+}
+
+/* As the VFS does for files without ->read_iter: one ->read per vector. */
+static ssize_t sim_rwv(int fd, const struct iovec *iov, int cnt,
+		       enum rw_kind kind)
+{
+	ssize_t total = 0, ret;
+	int i;
+
+	if (cnt < 0 || cnt > IOV_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < cnt; i++) {
+		ret = sim_rw(fd, iov[i].iov_base, iov[i].iov_len, 0, kind);
+		if (ret < 0)
+			return total ? total : ret;
+		total += ret;
+		if ((size_t)ret < iov[i].iov_len)
+			break;
+	}
+	return total;
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int cnt)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rwv(fd, iov, cnt, RW_READ);
+	return CALL_REAL(readv, fd, iov, cnt);
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int cnt)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rwv(fd, iov, cnt, RW_WRITE);
+	return CALL_REAL(writev, fd, iov, cnt);
+}
+
+/* ----------------------------------------------------------------------
+ * poll
+ *
+ * The wait happens in the host, on the placeholders, so simulated and
+ * real descriptors mix freely.  Before it, every simulated entry's
+ * placeholder is refreshed to match its file; after it, the entries the
+ * host found ready get the simulated file's exact mask (a wake-up may have
+ * been spurious, and the placeholder always looks writable).
+ */
+
+static bool has_sim(const struct pollfd *fds, nfds_t n)
+{
+	nfds_t i;
+
+	for (i = 0; i < n; i++)
+		if (pl_is_sim(fds[i].fd))
+			return true;
+	return false;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int sim_poll(struct pollfd *fds, nfds_t n, const struct timespec *tmo,
+		    const sigset_t *mask)
+{
+	uint64_t deadline = 0;
+	struct iommufd_sim_proc *p;
+	struct timespec left;
+	int ret, ready, err;
+	nfds_t i;
+
+	if (tmo)
+		deadline = now_ns() + tmo->tv_sec * 1000000000ULL +
+			   tmo->tv_nsec;
+	if (!pl_enter())
+		return -1;
+	p = pl_proc();
+	for (;;) {
+		for (i = 0; i < n; i++)
+			if (pl_is_sim(fds[i].fd))
+				pl_refresh(p, fds[i].fd);
+		/* Not inside the simulator while waiting: exit may come. */
+		pl_leave();
+		if (tmo) {
+			uint64_t now = now_ns();
+			uint64_t rest = deadline > now ? deadline - now : 0;
+
+			left.tv_sec = rest / 1000000000ULL;
+			left.tv_nsec = rest % 1000000000ULL;
+		}
+		ret = CALL_REAL(ppoll, fds, n, tmo ? &left : NULL, mask);
+		if (ret <= 0)
+			return ret;
+		if (!pl_enter())
+			return -1;
+		ready = 0;
+		for (i = 0; i < n; i++) {
+			struct pollfd *f = &fds[i];
+
+			if (f->revents && pl_is_sim(f->fd))
+				f->revents = pl_sim_mask(p, f->fd, f->events) &
+					     (f->events | POLLERR | POLLHUP |
+					      POLLNVAL);
+			ready += !!f->revents;
+		}
+		if (ready || (tmo && now_ns() >= deadline))
+			break;
+	}
+	err = errno;
+	pl_leave();
+	errno = err;
+	return ready;
+}
+
+int poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	struct timespec ts;
+
+	pl_resolve();
+	if (!has_sim(fds, n))
+		return CALL_REAL(poll, fds, n, timeout);
+	ts.tv_sec = timeout / 1000;
+	ts.tv_nsec = (long)(timeout % 1000) * 1000000;
+	return sim_poll(fds, n, timeout < 0 ? NULL : &ts, NULL);
+}
+
+int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fdslen)
+{
+	pl_resolve();
+	if (!has_sim(fds, n))
+		return CALL_REAL(poll_chk, fds, n, timeout, fdslen);
+	if (fdslen / sizeof(*fds) < n)
+		__chk_fail();
+	return poll(fds, n, timeout);
+}
+
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *tmo,
+	  const sigset_t *mask)
+{
+	pl_resolve();
+	if (!has_sim(fds, n))
+		return CALL_REAL(ppoll, fds, n, tmo, mask);
+	return sim_poll(fds, n, tmo, mask);
+}
+
+int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *tmo,
+		const sigset_t *mask, size_t fdslen)
+{
+	pl_resolve();
+	if (!has_sim(fds, n))
+		return CALL_REAL(ppoll_chk, fds, n, tmo, mask, fdslen);
+	if (fdslen / sizeof(*fds) < n)
+		__chk_fail();
+	return sim_poll(fds, n, tmo, mask);
+}
+
+/* ----------------------------------------------------------------------
+ * dup
+ */
+
+/* A duplicate of simulated @fd at @newfd, a placeholder made for it. */
+static int sim_dup_to(int fd, int newfd)
+{
+	struct iommufd_sim_proc *p;
+	int ret, err;
+
+	if (!pl_enter()) {
+		pl_fd_free(NULL, newfd);
+		return -1;
+	}
+	p = pl_proc();
+	ret = iommufd_sim_dup_to(p, fd, newfd);
+	err = errno;
+	if (ret < 0)
+		pl_fd_free(NULL, newfd);
+	else
+		pl_adopt_fd(p, newfd, atomic_load(&pl_fd(fd)->status_flags));
+	pl_leave();
+	errno = err;
+	return ret;
+}
+
+/* F_DUPFD and friends: the lowest free number >= @min. */
+static int sim_dup_min(int fd, int min, bool cloexec)
+{
+	int newfd;
+
+	if (min < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	newfd = pl_placeholder_new(min, cloexec);
+	if (newfd < 0) {
+		errno = -newfd;
+		return -1;
+	}
+	return sim_dup_to(fd, newfd);
+}
+
+int dup(int fd)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_dup_min(fd, 0, false);
+	return CALL_REAL(dup, fd);
+}
+
+/*
+ * dup2/dup3 onto a simulated number first closes it through the simulator,
+ * then takes the number: unlike the kernel's, this is not atomic against
+ * another thread opening a file at that moment.
+ */
+static int sim_dup3(int fd, int newfd, int flags, bool is_dup3)
+{
+	bool from_sim = pl_is_sim(fd);
+	int ret;
+
+	if (flags & ~O_CLOEXEC) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fd == newfd) {
+		if (is_dup3) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (from_sim) {
+			if (!pl_enter())
+				return -1;
+			ret = iommufd_sim_fd_is_open(pl_proc(), fd);
+			pl_leave();
+			if (!ret) {
+				errno = EBADF;
+				return -1;
+			}
+			return newfd;
+		}
+		return CALL_REAL(dup2, fd, newfd);
+	}
+	if (newfd < 0 || !pl_fd(newfd)) {
+		errno = EBADF;
+		return -1;
+	}
+	if (from_sim) {
+		if (!pl_enter())
+			return -1;
+		ret = iommufd_sim_fd_is_open(pl_proc(), fd);
+		pl_leave();
+	} else {
+		ret = syscall(SYS_fcntl, fd, F_GETFD) >= 0;
+	}
+	if (!ret) {
+		errno = EBADF;
+		return -1;
+	}
+	if (pl_is_sim(newfd))
+		sim_close(newfd);
+	if (!from_sim)
+		return CALL_REAL(dup3, fd, newfd, flags);
+	ret = pl_placeholder_at(newfd, flags & O_CLOEXEC);
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	return sim_dup_to(fd, newfd);
+}
+
+int dup2(int fd, int newfd)
+{
+	pl_resolve();
+	if (pl_is_sim(fd) || pl_is_sim(newfd))
+		return sim_dup3(fd, newfd, 0, false);
+	return CALL_REAL(dup2, fd, newfd);
+}
+
+int dup3(int fd, int newfd, int flags)
+{
+	pl_resolve();
+	if (pl_is_sim(fd) || pl_is_sim(newfd))
+		return sim_dup3(fd, newfd, flags, true);
+	return CALL_REAL(dup3, fd, newfd, flags);
+}
+
+/* ----------------------------------------------------------------------
+ * fcntl: duplication and status flags are the simulated file's; the
+ * descriptor flags (FD_CLOEXEC) and the rest are the placeholder's.
+ */
+
+static int sim_fcntl(int fd, int cmd, void *arg)
+{
+	struct pl_fd *e = pl_fd(fd);
+	int v = (int)(intptr_t)arg;
+	int flags;
+
+	switch (cmd) {
+	case F_DUPFD:
+		return sim_dup_min(fd, v, false);
+	case F_DUPFD_CLOEXEC:
+		return sim_dup_min(fd, v, true);
+	case F_GETFL:
+		return atomic_load(&e->status_flags);
+	case F_SETFL:
+		flags = atomic_load(&e->status_flags);
+		flags = (flags & O_ACCMODE) | (v & (O_NONBLOCK | O_APPEND));
+		atomic_store(&e->status_flags, flags);
+		return 0;
+	default:
+		return syscall(SYS_fcntl, fd, cmd, arg);
+	}
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	void *arg;
+	va_list ap;
+
+	pl_resolve();
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (pl_is_sim(fd))
+		return sim_fcntl(fd, cmd, arg);
+	return CALL_REAL(fcntl, fd, cmd, arg);
+}
+
+int fcntl64(int fd, int cmd, ...)
+{
+	void *arg;
+	va_list ap;
+
+	pl_resolve();
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (pl_is_sim(fd))
+		return sim_fcntl(fd, cmd, arg);
+	return CALL_REAL(fcntl64, fd, cmd, arg);
+}
