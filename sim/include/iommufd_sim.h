@@ -140,42 +140,10 @@ struct iommufd_sim_mem_opts {
 
 void *iommufd_sim_mem_alloc(struct iommufd_sim_proc *p, size_t size,
 			    const struct iommufd_sim_mem_opts *opts);
-/*
- * The user unmaps (part of) it; pinned frames stay alive for DMA.  Also
- * unmaps (part of) a mapping of iommufd_sim_mmap().
- */
+/* The user unmaps (part of) it; pinned frames stay alive for DMA. */
 int iommufd_sim_munmap(struct iommufd_sim_proc *p, void *addr, size_t len);
-/*
- * mmap() of a simulated descriptor (e.g. a driver region of an iommufd):
- * the file's ->mmap decides, after mmap(2)'s own checks (offset page
- * aligned, length rounded up to pages, MAP_SHARED or MAP_PRIVATE, the
- * file's open mode).  @addr is a hint and ignored; MAP_FIXED and
- * MAP_ANONYMOUS are not supported (EINVAL).  The address returned is the
- * view of the mapped frames (their direct map), so two mappings of one
- * region share it.  The mapping keeps the file open until munmap() or the
- * process's exit.  Return: the address, or MAP_FAILED with errno set.
- */
-void *iommufd_sim_mmap(struct iommufd_sim_proc *p, void *addr, size_t length,
-		       int prot, int flags, int fd, off_t offset);
 /* A memfd of @size bytes in the process's table (for IOAS_MAP_FILE). */
 int iommufd_sim_memfd(struct iommufd_sim_proc *p, size_t size);
-
-/*
- * For front ends that also act inside the simulated kernel (the scenario
- * engine plays a driver): run @fn(@arg) as a system call of @p would run,
- * i.e. with @p's mm, credentials and descriptor table current, then the
- * return-to-user-space work and checks.  Return: @fn's result.
- */
-int iommufd_sim_call(struct iommufd_sim_proc *p, int (*fn)(void *arg),
-		     void *arg);
-/*
- * The shim's handle of a buffer iommufd_sim_mem_alloc() returned (for
- * fault plans and frames, kshim/umem.h), or NULL if @addr is not the start
- * of one.
- */
-struct kshim_umem;
-struct kshim_umem *iommufd_sim_mem_umem(struct iommufd_sim_proc *p,
-					const void *addr);
 
 #ifdef __cplusplus
 }
