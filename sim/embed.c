@@ -32,10 +32,12 @@
 #include <kshim/umem.h>
 #include <kshim/world.h>
 #include "iommufd_sim.h"
+#include "vfio/vfio_mock.h"
 
 struct iommufd_sim {
 	GPtrArray *procs;		/* struct iommufd_sim_proc * */
 	bool own_world;
+	bool vfio_devices;		/* /dev/vfio/devices/vfio* exist */
 };
 
 struct iommufd_sim_proc {
@@ -93,6 +95,21 @@ struct iommufd_sim *iommufd_sim_create(const struct iommufd_sim_opts *opts)
 	if (sim->own_world)
 		kshim_world_begin(&cfg);
 	sim->procs = g_ptr_array_new();
+	if (opts && opts->vfio_devices) {
+		int rc = vfio_mock_devices_create(opts->vfio_devices,
+						  opts->vfio_device_flags);
+
+		if (rc) {
+			/* Nothing of this world is worth auditing yet. */
+			g_ptr_array_free(sim->procs, TRUE);
+			if (sim->own_world)
+				kshim_world_end();
+			g_free(sim);
+			errno = -rc;
+			return NULL;
+		}
+		sim->vfio_devices = true;
+	}
 	return sim;
 }
 
@@ -104,6 +121,9 @@ int iommufd_sim_destroy(struct iommufd_sim *sim, FILE *report)
 	while (sim->procs->len)
 		iommufd_sim_proc_destroy(g_ptr_array_index(sim->procs,
 							   sim->procs->len - 1));
+	/* Their files are closed: every binding is gone. */
+	if (sim->vfio_devices)
+		vfio_mock_devices_destroy();
 	g_ptr_array_free(sim->procs, TRUE);
 	g_free(sim);
 	if (!own_world)

@@ -64,8 +64,11 @@ struct file *kshim_misc_open(const char *path, unsigned int flags)
 	if (!found)
 		return ERR_PTR(-ENOENT);
 
-	/* The inode carries the device name ("iommu", "vfio"). */
-	file = kshim_file_alloc(found->name, found->fops, NULL, flags);
+	/*
+	 * The inode carries the device name ("iommu", "vfio"); open() finds
+	 * its device in private_data, as misc_open() leaves it.
+	 */
+	file = kshim_file_alloc(found->name, found->fops, (void *)found, flags);
 	if (!file)
 		return ERR_PTR(-ENOMEM);
 	if (found->fops->open) {

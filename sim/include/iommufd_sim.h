@@ -54,9 +54,20 @@ struct iommufd_sim_opts {
 	 * neither audits nor ends the world.
 	 */
 	bool in_current_world;
+	/*
+	 * Mock devices to present as VFIO device cdevs, /dev/vfio/devices/
+	 * vfio0 .. vfio<n-1> (iommufd_sim_vfio.h), each created with the
+	 * MOCK_FLAGS_DEVICE_* bits in @vfio_device_flags.
+	 */
+	unsigned int vfio_devices;
+	uint32_t vfio_device_flags;
 };
 
-/* Start a simulated kernel (a world).  NULL opts: defaults. */
+/*
+ * Start a simulated kernel (a world).  NULL opts: defaults.  Return: the
+ * simulator, or NULL with errno set if the VFIO devices cannot be made
+ * (EINVAL for unknown device flags).
+ */
 struct iommufd_sim *iommufd_sim_create(const struct iommufd_sim_opts *opts);
 /*
  * Stop it: close every process still open, then audit (no leaked object,

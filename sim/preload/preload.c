@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <kshim/log.h>
 #include <kshim/report.h>
+#include <iommufd_test.h>
 #include "preload.h"
 
 struct pl_settings pl_settings = { .loglevel = -1 };
@@ -239,7 +240,12 @@ static uint64_t host_caps(void)
 
 static bool start_sim(void)
 {
-	struct iommufd_sim_opts sopts = { .seed = pl_settings.seed };
+	struct iommufd_sim_opts sopts = {
+		.seed = pl_settings.seed,
+		.vfio_devices = pl_settings.devices,
+		.vfio_device_flags = pl_settings.devices_pasid ?
+				     MOCK_FLAGS_DEVICE_PASID : 0,
+	};
 	struct iommufd_sim_proc_opts popts = {
 		.name = program_invocation_short_name,
 		.fd_alloc = pl_fd_alloc,
@@ -256,6 +262,8 @@ static bool start_sim(void)
 		popts.memlock_bytes = rl.rlim_cur == RLIM_INFINITY ?
 				      ~0UL : rl.rlim_cur;
 	sim = iommufd_sim_create(&sopts);
+	if (!sim)
+		return false;
 	proc = iommufd_sim_proc_create(sim, &popts);
 	if (!proc) {
 		iommufd_sim_destroy(sim, stderr);

@@ -4,7 +4,8 @@
  *
  * Contract
  *   Kept:    misc_register() makes /dev/<nodename or name> openable with the
- *            device's file_operations (open() is called with the new file),
+ *            device's file_operations (open() is called with the new file,
+ *            whose private_data is the struct miscdevice),
  *            misc_deregister() removes it; registering the same node twice
  *            is -EBUSY.
  *   Dropped: minor numbers beyond bookkeeping, sysfs, permissions (the
