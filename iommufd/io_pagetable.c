@@ -1654,21 +1654,6 @@ out_unlock:
 
 /* ---- IOMMU_IOAS_CHANGE_PROCESS ----------------------------------------------- */
 
-/*
- * The shim's lockdep has no nest_lock annotation: every IOAS of the
- * context is locked with its own subclass (all under ioas_creation_lock,
- * which makes the nesting safe, as the kernel's down_write_nest_lock()
- * says).  Beyond MAX_LOCKDEP_SUBCLASSES IOASes the last subclass repeats
- * and lockdep would report a false recursion.
- */
-#ifndef down_write_nest_lock
-#define iopt_down_write_nest(sem, nest, nr)				\
-	down_write_nested(sem, min_t(unsigned int, nr,			\
-				     MAX_LOCKDEP_SUBCLASSES - 1))
-#else
-#define iopt_down_write_nest(sem, nest, nr) down_write_nest_lock(sem, nest)
-#endif
-
 /* Called with every IOAS's iova_rwsem held: areas cannot change. */
 #define for_each_ioas_area(_xa, _index, _ioas, _area)			\
 	xa_for_each((_xa), (_index), (_ioas))				\
@@ -1696,7 +1681,6 @@ static int iopt_take_all_iova_rwsem(struct iommufd_ctx *ictx,
 {
 	struct iommufd_object *obj;
 	unsigned long index;
-	unsigned int nr = 0;
 	int rc;
 
 	/*
@@ -1723,8 +1707,9 @@ static int iopt_take_all_iova_rwsem(struct iommufd_ctx *ictx,
 			iopt_release_all_iova_rwsem(ictx, ioas_list);
 			return rc;
 		}
-		iopt_down_write_nest(&ioas->iopt.iova_rwsem,
-				     &ictx->ioas_creation_lock, nr++);
+		/* Any number of them: ioas_creation_lock orders the takers. */
+		down_write_nest_lock(&ioas->iopt.iova_rwsem,
+				     &ictx->ioas_creation_lock);
 		xa_lock(&ictx->objects);
 	}
 	xa_unlock(&ictx->objects);

@@ -37,11 +37,6 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#ifndef offset_in_page
-/* linux/mm.h's helper; the shim does not carry it (yet). */
-#define offset_in_page(p)	((unsigned long)(p) & ~PAGE_MASK)
-#endif
-
 /**
  * struct iova_bitmap_map - the window of the user bitmap pinned now
  * @iova: first IOVA the window covers

@@ -301,8 +301,11 @@ static void report_recursive(struct task_struct *t, struct kshim_held_lock *h,
 	g_string_free(s, TRUE);
 }
 
-void kshim_lock_acquire(struct lockdep_map *map, unsigned int subclass,
-			int trylock, int read, unsigned long ip)
+static int held_index(struct task_struct *t, const struct lockdep_map *map);
+
+static void lock_acquire(struct lockdep_map *map, unsigned int subclass,
+			 int trylock, int read, struct lockdep_map *nest,
+			 unsigned long ip)
 {
 	struct task_struct *t = current;
 	struct kshim_held_lock *h;
@@ -311,6 +314,17 @@ void kshim_lock_acquire(struct lockdep_map *map, unsigned int subclass,
 
 	pthread_mutex_lock(&lockdep_lock);
 	c = map_class(map, subclass);
+	/* Another lock of a class already held under the same nest lock. */
+	if (nest && held_index(t, nest) >= 0) {
+		for (i = 0; i < t->kshim.lock_depth; i++) {
+			h = &t->kshim.held[i];
+			if (h->class == c && h->nest == nest) {
+				h->refs++;
+				pthread_mutex_unlock(&lockdep_lock);
+				return;
+			}
+		}
+	}
 	if (!trylock && lockdep_order_checks) {
 		for (i = 0; i < t->kshim.lock_depth; i++) {
 			struct kshim_held_lock *prev = &t->kshim.held[i];
@@ -354,16 +368,41 @@ void kshim_lock_acquire(struct lockdep_map *map, unsigned int subclass,
 	h->trylock = trylock;
 	h->subclass = subclass;
 	h->step = 0;
+	h->refs = 1;
+	h->nest = nest;
 	pthread_mutex_unlock(&lockdep_lock);
 }
 
+void kshim_lock_acquire(struct lockdep_map *map, unsigned int subclass,
+			int trylock, int read, unsigned long ip)
+{
+	lock_acquire(map, subclass, trylock, read, NULL, ip);
+}
+
+void kshim_lock_acquire_nest(struct lockdep_map *map, unsigned int subclass,
+			     struct lockdep_map *nest, unsigned long ip)
+{
+	lock_acquire(map, subclass, 0, 0, nest, ip);
+}
+
+/*
+ * The entry for @map: its own, or a shared nest entry of its class (the
+ * class of the subclass that entry was taken with).
+ */
 static int held_index(struct task_struct *t, const struct lockdep_map *map)
 {
+	struct kshim_held_lock *h;
 	int i;
 
 	for (i = t->kshim.lock_depth - 1; i >= 0; i--)
 		if (t->kshim.held[i].map == map)
 			return i;
+	for (i = t->kshim.lock_depth - 1; i >= 0; i--) {
+		h = &t->kshim.held[i];
+		if (h->nest && h->subclass < G_N_ELEMENTS(map->class_cache) &&
+		    map->class_cache[h->subclass] == h->class)
+			return i;
+	}
 	return -1;
 }
 
@@ -385,6 +424,10 @@ void kshim_lock_release(struct lockdep_map *map, unsigned long ip)
 				   "WARNING: bad unlock balance detected!",
 				   s->str);
 		g_string_free(s, TRUE);
+		return;
+	}
+	if (t->kshim.held[i].refs > 1) {
+		t->kshim.held[i].refs--;
 		return;
 	}
 	memmove(&t->kshim.held[i], &t->kshim.held[i + 1],

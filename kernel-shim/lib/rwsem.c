@@ -87,10 +87,13 @@ static void __down_read(struct rw_semaphore *sem, int subclass,
 }
 
 static void __down_write(struct rw_semaphore *sem, int subclass,
-			 unsigned long ip)
+			 struct lockdep_map *nest, unsigned long ip)
 {
 	kshim_might_sleep(__FILE__, __LINE__);
-	kshim_lock_acquire(&sem->dep_map, subclass, 0, 0, ip);
+	if (nest)
+		kshim_lock_acquire_nest(&sem->dep_map, subclass, nest, ip);
+	else
+		kshim_lock_acquire(&sem->dep_map, subclass, 0, 0, ip);
 	kshim_sched_point(KSHIM_PT_LOCK, sem);
 	kshim_guard_lock(&sem->guard);
 	if (sem->count == 0 && list_empty(&sem->waiters)) {
@@ -126,18 +129,23 @@ int down_read_killable(struct rw_semaphore *sem)
 
 void down_write(struct rw_semaphore *sem)
 {
-	__down_write(sem, 0, (unsigned long)__builtin_return_address(0));
+	__down_write(sem, 0, NULL, (unsigned long)__builtin_return_address(0));
 }
 
 void down_write_nested(struct rw_semaphore *sem, int subclass)
 {
-	__down_write(sem, subclass,
+	__down_write(sem, subclass, NULL,
 		     (unsigned long)__builtin_return_address(0));
+}
+
+void _down_write_nest_lock(struct rw_semaphore *sem, struct lockdep_map *nest)
+{
+	__down_write(sem, 0, nest, (unsigned long)__builtin_return_address(0));
 }
 
 int down_write_killable(struct rw_semaphore *sem)
 {
-	__down_write(sem, 0, (unsigned long)__builtin_return_address(0));
+	__down_write(sem, 0, NULL, (unsigned long)__builtin_return_address(0));
 	return 0;
 }
 

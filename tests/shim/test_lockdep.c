@@ -135,6 +135,46 @@ START_TEST(test_lockdep_recursive_same_class)
 }
 END_TEST
 
+/*
+ * Many locks of one class under a nest lock (what IOAS_CHANGE_PROCESS does
+ * with every IOAS): more than the held-lock stack could take one by one,
+ * no recursion report, each still "held", released in any order.
+ */
+START_TEST(test_lockdep_nest_lock)
+{
+	enum { N = KSHIM_MAX_LOCK_DEPTH + 8 };
+	static struct rw_semaphore sems[N];
+	struct mutex nest;
+	const char *title;
+	int i;
+
+	mutex_init(&nest);
+	for (i = 0; i < N; i++)
+		init_rwsem(&sems[i]);
+	mutex_lock(&nest);
+	for (i = 0; i < N; i++)
+		down_write_nest_lock(&sems[i], &nest);
+	ck_assert_int_eq(kshim_lockdep_depth(), 2);
+	lockdep_assert_held_write(&sems[N - 1]);
+	lockdep_assert_held(&sems[N / 2]);
+	for (i = 0; i < N; i += 2)
+		up_write(&sems[i]);
+	for (i = 1; i < N; i += 2)
+		up_write(&sems[i]);
+	ck_assert_int_eq(kshim_lockdep_depth(), 1);
+	mutex_unlock(&nest);
+	ck_assert_uint_eq(kshim_report_total(), 0);
+
+	/* Without holding the nest lock it is plain recursion. */
+	down_write_nest_lock(&sems[0], &nest);
+	down_write_nest_lock(&sems[1], &nest);
+	up_write(&sems[1]);
+	up_write(&sems[0]);
+	ktest_expect_issues(KSHIM_ISSUE_LOCKDEP, 1, &title);
+	ck_assert_str_eq(title, "WARNING: possible recursive locking detected");
+}
+END_TEST
+
 START_TEST(test_lockdep_trylock_adds_no_order)
 {
 	struct two_locks l;
@@ -256,6 +296,7 @@ Suite *lockdep_suite(void)
 	tcase_add_test(tc, test_lockdep_three_lock_cycle);
 	tcase_add_test(tc, test_lockdep_rwsem_read_write_cycle);
 	tcase_add_test(tc, test_lockdep_recursive_same_class);
+	tcase_add_test(tc, test_lockdep_nest_lock);
 	tcase_add_test(tc, test_lockdep_trylock_adds_no_order);
 	tcase_add_test(tc, test_lockdep_bad_unlock_balance);
 	tcase_add_test(tc, test_lockdep_assert_held_checks);

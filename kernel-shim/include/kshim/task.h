@@ -25,6 +25,12 @@ struct kshim_held_lock {
 	u8 read;			/* 0 exclusive, 1 shared */
 	u8 trylock;
 	u8 subclass;
+	/*
+	 * Locks of one class taken under a nest lock share one entry:
+	 * @refs counts them, @map is the first one's.
+	 */
+	unsigned int refs;
+	struct lockdep_map *nest;
 };
 
 enum kshim_task_state {

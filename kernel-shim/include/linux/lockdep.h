@@ -73,6 +73,14 @@ void lockdep_init_map(struct lockdep_map *map, const char *name,
  */
 void kshim_lock_acquire(struct lockdep_map *map, unsigned int subclass,
 			int trylock, int read, unsigned long ip);
+/*
+ * As kshim_lock_acquire(), exclusive and blocking, for a lock taken while
+ * @nest is held (down_write_nest_lock(), mutex_lock_nest_lock()): several
+ * locks of one class may be held that way without a recursion report,
+ * since @nest serialises everyone who takes more than one.
+ */
+void kshim_lock_acquire_nest(struct lockdep_map *map, unsigned int subclass,
+			     struct lockdep_map *nest, unsigned long ip);
 void kshim_lock_release(struct lockdep_map *map, unsigned long ip);
 /* Lock downgrade (rwsem write -> read) keeps the held entry. */
 void kshim_lock_downgrade(struct lockdep_map *map, unsigned long ip);

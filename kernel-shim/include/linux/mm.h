@@ -82,6 +82,9 @@ static inline void *page_address(const struct page *page)
 /* The direct-map address of @phys; the frame must be allocated. */
 void *phys_to_virt(phys_addr_t phys);
 
+/* The byte offset of @p within its page. */
+#define offset_in_page(p)	((unsigned long)(p) & ~PAGE_MASK)
+
 static inline int page_ref_count(const struct page *page)
 {
 	return atomic_read(&page->_refcount);

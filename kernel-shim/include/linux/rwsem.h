@@ -9,6 +9,8 @@
  *            down_read_trylock() return 1 on success; downgrade_write()
  *            turns the write hold into a read hold and admits the readers
  *            queued at the head; rwsem_is_locked(); _nested() subclasses;
+ *            down_write_nest_lock() (any number of one class under a
+ *            held nest lock, as lockdep allows);
  *            lockdep_assert_held_read/_write distinguish the modes.
  *   Dropped: optimistic spinning and reader "stealing": waiters are served
  *            in arrival order, consecutive readers at the head together.
@@ -49,6 +51,10 @@ int down_read_trylock(struct rw_semaphore *sem);
 void up_read(struct rw_semaphore *sem);
 void down_write(struct rw_semaphore *sem);
 void down_write_nested(struct rw_semaphore *sem, int subclass);
+void _down_write_nest_lock(struct rw_semaphore *sem, struct lockdep_map *nest);
+/* Take @sem while holding @nest_lock, which orders all such takers. */
+#define down_write_nest_lock(sem, nest_lock)				\
+	_down_write_nest_lock(sem, &(nest_lock)->dep_map)
 int __must_check down_write_killable(struct rw_semaphore *sem);
 int down_write_trylock(struct rw_semaphore *sem);
 void up_write(struct rw_semaphore *sem);
