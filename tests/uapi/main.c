@@ -12,6 +12,12 @@ static Suite *(*const suites[])(void) = {
 	selftest_suite,
 	access_suite,
 	fault_suite,
+	ioas_suite,
+	option_suite,
+	hwpt_suite,
+	device_suite,
+	seed_suite,
+	release_suite,
 };
 
 int main(void)

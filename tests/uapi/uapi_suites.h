@@ -8,5 +8,11 @@ Suite *sizes_suite(void);
 Suite *selftest_suite(void);
 Suite *access_suite(void);
 Suite *fault_suite(void);
+Suite *ioas_suite(void);
+Suite *option_suite(void);
+Suite *hwpt_suite(void);
+Suite *device_suite(void);
+Suite *seed_suite(void);
+Suite *release_suite(void);
 
 #endif
