@@ -80,7 +80,11 @@ void iommufd_hwpt_nested_refs(struct iommufd_object *obj,
 	struct iommufd_hwpt_nested *hwpt_nested =
 		container_of(obj, struct iommufd_hwpt_nested, common.obj);
 
-	fn(obj, &hwpt_nested->parent->common.obj, "parent", data);
+	/* Allocated through a vIOMMU, it holds the vIOMMU, not the parent. */
+	if (hwpt_nested->viommu)
+		fn(obj, &hwpt_nested->viommu->obj, "viommu", data);
+	else
+		fn(obj, &hwpt_nested->parent->common.obj, "parent", data);
 	hwpt_common_refs(&hwpt_nested->common, fn, data);
 }
 
@@ -108,6 +112,51 @@ void iommufd_device_refs(struct iommufd_object *obj,
 		if (attach->hwpt &&
 		    xa_load(&attach->device_array, idev->obj.id))
 			fn(obj, &attach->hwpt->obj, "attached", data);
+}
+
+void iommufd_viommu_refs(struct iommufd_object *obj,
+			 iommufd_object_ref_fn fn, void *data)
+{
+	struct iommufd_viommu *viommu =
+		container_of(obj, struct iommufd_viommu, obj);
+
+	fn(obj, &viommu->hwpt->common.obj, "nest parent", data);
+}
+
+/* The device reference is the kept lookup (@users and @wait_cnt). */
+void iommufd_vdevice_refs(struct iommufd_object *obj,
+			  iommufd_object_ref_fn fn, void *data)
+{
+	struct iommufd_vdevice *vdev =
+		container_of(obj, struct iommufd_vdevice, obj);
+
+	fn(obj, &vdev->viommu->obj, "viommu", data);
+	fn(obj, &vdev->idev->obj, "device", data);
+}
+
+void iommufd_hw_queue_refs(struct iommufd_object *obj,
+			   iommufd_object_ref_fn fn, void *data)
+{
+	struct iommufd_hw_queue *hw_queue =
+		container_of(obj, struct iommufd_hw_queue, obj);
+
+	if (hw_queue->viommu)
+		fn(obj, &hw_queue->viommu->obj, "viommu", data);
+	/* The owner's reference on its internal access (no context ref). */
+	if (hw_queue->access)
+		fn(obj, &hw_queue->access->obj, "internal access", data);
+	if (hw_queue->kshim_depended)
+		fn(obj, &hw_queue->kshim_depended->obj, "depends on", data);
+}
+
+/* The vEVENTQ's file holds the object and the context, not the object. */
+void iommufd_veventq_refs(struct iommufd_object *obj,
+			  iommufd_object_ref_fn fn, void *data)
+{
+	struct iommufd_veventq *veventq = eventq_to_veventq(
+		container_of(obj, struct iommufd_eventq, obj));
+
+	fn(obj, &veventq->viommu->obj, "viommu", data);
 }
 
 bool iommufd_object_holds_ctx(struct iommufd_object *obj)

@@ -157,18 +157,69 @@ static struct iommufd_group *iommufd_get_group(struct iommufd_ctx *ictx,
 }
 
 /*
- * Unbind with a vDEVICE still present: the vDEVICE is destroyed by the
- * kernel and its ID tombstoned (vIOMMU support adds that part); here the
- * device is marked so that no new vDEVICE can be created on it.
+ * The device is being unbound while something still holds a short-term
+ * reference on it: revoke the one such holder that is not short-lived, its
+ * vDEVICE.  From here no vDEVICE can be created on the device.  A vDEVICE
+ * that is still published is destroyed on the user's behalf and its ID
+ * stays occupied (a tombstone) until the context closes, so the user's
+ * later IOMMU_DESTROY of it is -ENOENT and the ID is never reused for
+ * something else.  A vDEVICE that a user DESTROY already took out of the
+ * table, but whose destroy waits for igroup->lock, is left to finish: it
+ * puts the device reference itself, which is what the unbind waits for.
+ *
+ * The vDEVICE is looked up directly, not with iommufd_get_object(): that
+ * lookup is a fault-injection point, and failing it here would leave the
+ * unbind waiting for a reference nobody would drop.
+ */
+static void iommufd_device_remove_vdev(struct iommufd_device *idev)
+{
+	struct iommufd_ctx *ictx = idev->ictx;
+	struct iommufd_vdevice *vdev;
+	struct iommufd_object *obj;
+
+	mutex_lock(&idev->igroup->lock);
+	idev->destroying = true;
+	vdev = idev->vdev;
+	if (!vdev)
+		goto out_unlock;
+
+	xa_lock(&ictx->objects);
+	obj = xa_load(&ictx->objects, vdev->obj.id);
+	if (obj != &vdev->obj || !iommufd_lock_obj(obj)) {
+		/*
+		 * A user destroy removed it and will finish it (its ID may
+		 * even hold a new object already).
+		 */
+		xa_unlock(&ictx->objects);
+		goto out_unlock;
+	}
+	xa_unlock(&ictx->objects);
+
+	/*
+	 * Keep it with a @users reference of our own (a racing user destroy
+	 * now sees it busy), drop the short-term one, and destroy it without
+	 * igroup->lock, which its destroy takes.
+	 */
+	refcount_inc(&vdev->obj.users);
+	iommufd_put_object(ictx, &vdev->obj);
+	mutex_unlock(&idev->igroup->lock);
+	iommufd_object_tombstone_user(ictx, &vdev->obj);
+	return;
+
+out_unlock:
+	mutex_unlock(&idev->igroup->lock);
+}
+
+/**
+ * iommufd_device_pre_destroy - revoke what would keep an unbind waiting
+ * @obj: the device; its unbind found short-term references on it
  */
 void iommufd_device_pre_destroy(struct iommufd_object *obj)
 {
 	struct iommufd_device *idev =
 		container_of(obj, struct iommufd_device, obj);
 
-	mutex_lock(&idev->igroup->lock);
-	idev->destroying = true;
-	mutex_unlock(&idev->igroup->lock);
+	iommufd_device_remove_vdev(idev);
 }
 
 void iommufd_device_destroy(struct iommufd_object *obj)

@@ -28,7 +28,8 @@
  * for an answer that cannot come.
  *
  * Lifetimes: the file holds a users reference on the FAULT object and a
- * reference on the context, both dropped by the file's release.  So the
+ * reference on the context, both dropped by the file's release (the
+ * struct iommufd_eventq part it shares with the vEVENTQ, eventq.c).  So the
  * object cannot be destroyed while the fd is open, and the context outlives
  * the fd.  The fd number is published (fd_install) only after the object is
  * finalized: until then the abort path may release the file synchronously.
@@ -388,66 +389,20 @@ static __poll_t iommufd_fault_fops_poll(struct file *filep,
 	return mask;
 }
 
-/*
- * The last reference to the file is gone: give back what the file held.
- * Queued and unanswered groups stay with the FAULT object; the HWPTs using
- * it may still raise more.  They are answered when their attachment goes
- * or when the object is destroyed.
- */
-static int iommufd_fault_fops_release(struct inode *inode, struct file *filep)
-{
-	struct iommufd_fault *fault = filep->private_data;
-	struct iommufd_ctx *ictx = fault->common.ictx;
-
-	refcount_dec(&fault->common.obj.users);
-	iommufd_ctx_put(ictx);
-	return 0;
-}
-
 static const struct file_operations iommufd_fault_fops = {
 	.owner = THIS_MODULE,
 	.read = iommufd_fault_fops_read,
 	.write = iommufd_fault_fops_write,
 	.poll = iommufd_fault_fops_poll,
-	.release = iommufd_fault_fops_release,
+	/*
+	 * Queued and unanswered groups stay with the FAULT object when the
+	 * file goes: the HWPTs using it may still raise more.  They are
+	 * answered when their attachment goes or when the object is
+	 * destroyed.
+	 */
+	.release = iommufd_eventq_fops_release,
 	.llseek = no_llseek,
 };
-
-/*
- * The part of an event queue that FAULT shares with the vEVENTQ: its lock,
- * lists and wait queue (always initialised, so destroy can run on any
- * partly built object), and the file.  The file's references on the object
- * and the context are taken here, once the file exists.
- */
-static int iommufd_eventq_init(struct iommufd_eventq *eventq, const char *name,
-			       struct iommufd_ctx *ictx,
-			       const struct file_operations *fops)
-{
-	struct file *filep;
-
-	spin_lock_init(&eventq->lock);
-	INIT_LIST_HEAD(&eventq->deliver);
-	init_waitqueue_head(&eventq->wait_queue);
-	eventq->ictx = ictx;
-
-	filep = anon_inode_getfile(name, fops, eventq, O_RDWR);
-	if (IS_ERR(filep))
-		return PTR_ERR(filep);
-	/* Event fds are streams: pread/pwrite are ESPIPE, like the kernel's. */
-	nonseekable_open(file_inode(filep), filep);
-
-	refcount_inc(&eventq->obj.users);
-	iommufd_ctx_get(ictx);
-	eventq->filep = filep;
-	return 0;
-}
-
-static void iommufd_eventq_fini(struct iommufd_eventq *eventq)
-{
-	WARN_ON(!list_empty(&eventq->deliver));
-	kshim_waitqueue_destroy(&eventq->wait_queue);
-	kshim_spin_lock_destroy(&eventq->lock);
-}
 
 /**
  * iommufd_fault_destroy - destroy a FAULT object
@@ -501,12 +456,8 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 	xa_init_flags(&fault->response, XA_FLAGS_ALLOC1);
 	mutex_init(&fault->mutex);
 
-	rc = iommufd_eventq_init(&fault->common, "[iommufd-pgfault]",
-				 ucmd->ictx, &iommufd_fault_fops);
-	if (rc)
-		goto out_abort;
-
-	fdno = get_unused_fd_flags(O_CLOEXEC);
+	fdno = iommufd_eventq_init(&fault->common, "[iommufd-pgfault]",
+				   ucmd->ictx, &iommufd_fault_fops);
 	if (fdno < 0) {
 		rc = fdno;
 		goto out_abort;

@@ -17,6 +17,9 @@
  *       -> idev->iopf_lock, iommu group->mutex
  *       -> iopt->domains_rwsem -> iopt->iova_rwsem -> iopt_pages->mutex
  *   fault->mutex -> eventq->lock
+ *   igroup->lock -> viommu->vdevs xa_lock (vDEVICE alloc and destroy)
+ *   viommu->veventqs_rwsem -> eventq->lock (vEVENTQ report and destroy)
+ *   ictx->mmaps_lock (mmap regions; nothing nests inside)
  *   ictx->objects xa_lock and iopt->access_list xa_lock are innermost.
  *
  * Never put or destroy a HWPT while holding ioas->mutex: the paging HWPT's
@@ -41,6 +44,8 @@
 #include <kshim/fault.h>
 
 struct file;
+struct file_operations;
+struct inode;
 struct iommu_domain;
 struct iommu_group;
 struct iommu_option;
@@ -69,6 +74,30 @@ struct iommufd_ctx {
 	/* Compatibility with VFIO no-iommu mode. */
 	bool no_iommu_mode;
 	struct iommufd_ioas *vfio_ioas;
+
+	/*
+	 * Driver regions user space may mmap() (struct iommufd_mmap, sorted
+	 * by offset): the kernel's mt_mmap range allocator.
+	 */
+	struct mutex mmaps_lock;
+	struct list_head mmaps;
+};
+
+/**
+ * struct iommufd_mmap - a driver region user space may mmap() on the fd
+ * @node: on iommufd_ctx::mmaps
+ * @owner: the object the region belongs to; every VMA holds a @users on it
+ * @mmio_addr: physical address of the region (page aligned)
+ * @length: bytes (page aligned, non-zero)
+ * @vm_pgoff: the mmap offset in pages; only exactly this offset with
+ *	      exactly @length maps the region
+ */
+struct iommufd_mmap {
+	struct list_head node;
+	struct iommufd_object *owner;
+	phys_addr_t mmio_addr;
+	size_t length;
+	unsigned long vm_pgoff;
 };
 
 /*
@@ -549,6 +578,12 @@ iommufd_get_fault(struct iommufd_ucmd *ucmd, u32 id)
 			    struct iommufd_fault, common.obj);
 }
 
+int iommufd_eventq_init(struct iommufd_eventq *eventq, const char *name,
+			struct iommufd_ctx *ictx,
+			const struct file_operations *fops);
+void iommufd_eventq_fini(struct iommufd_eventq *eventq);
+int iommufd_eventq_fops_release(struct inode *inode, struct file *filep);
+
 int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
 void iommufd_fault_destroy(struct iommufd_object *obj);
 int iommufd_fault_iopf_handler(struct iopf_group *group);
@@ -556,6 +591,79 @@ int iommufd_fault_iopf_enable(struct iommufd_device *idev);
 void iommufd_fault_iopf_disable(struct iommufd_device *idev);
 void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 				  struct iommufd_attach_handle *handle);
+
+/* ---- vIOMMU, vDEVICE, HW queue (viommu.c), vEVENTQ (eventq.c) -------- */
+
+static inline struct iommufd_viommu *
+iommufd_get_viommu(struct iommufd_ucmd *ucmd, u32 id)
+{
+	return container_of(iommufd_get_object(ucmd->ictx, id,
+					       IOMMUFD_OBJ_VIOMMU),
+			    struct iommufd_viommu, obj);
+}
+
+int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd);
+void iommufd_viommu_destroy(struct iommufd_object *obj);
+int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd);
+void iommufd_vdevice_destroy(struct iommufd_object *obj);
+void iommufd_vdevice_abort(struct iommufd_object *obj);
+int iommufd_hw_queue_alloc_ioctl(struct iommufd_ucmd *ucmd);
+void iommufd_hw_queue_destroy(struct iommufd_object *obj);
+
+/*
+ * One event of a vEVENTQ: the header user space reads, then @data_len
+ * bytes of driver payload.  The queue's embedded lost_events_header is an
+ * iommufd_vevent too, with no payload.
+ */
+struct iommufd_vevent {
+	struct iommufd_vevent_header header;
+	struct list_head node;		/* on iommufd_eventq::deliver */
+	size_t data_len;
+	u64 event_data[];
+};
+
+/*
+ * A vIOMMU's queue of events of one type, read through its fd.
+ * @num_events counts the real events queued (the lost-events header never
+ * counts) and never exceeds @depth; @sequence is the number the next item
+ * gets.  Both, and the deliver list, are protected by common.lock.  At
+ * most one lost-events header is queued, and then always at the tail.
+ */
+struct iommufd_veventq {
+	struct iommufd_eventq common;
+	struct iommufd_viommu *viommu;
+	struct list_head node;		/* on iommufd_viommu::veventqs */
+	struct iommufd_vevent lost_events_header;
+
+	enum iommu_veventq_type type;
+	unsigned int depth;
+	u32 num_events;
+	u32 sequence;
+};
+
+static inline struct iommufd_veventq *
+eventq_to_veventq(struct iommufd_eventq *eventq)
+{
+	return container_of(eventq, struct iommufd_veventq, common);
+}
+
+/* The vEVENTQ of @type of @viommu; veventqs_rwsem held. */
+static inline struct iommufd_veventq *
+iommufd_viommu_find_veventq(struct iommufd_viommu *viommu,
+			    enum iommu_veventq_type type)
+{
+	struct iommufd_veventq *veventq;
+
+	lockdep_assert_held(&viommu->veventqs_rwsem);
+	list_for_each_entry(veventq, &viommu->veventqs, node)
+		if (veventq->type == type)
+			return veventq;
+	return NULL;
+}
+
+int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
+void iommufd_veventq_destroy(struct iommufd_object *obj);
+void iommufd_veventq_abort(struct iommufd_object *obj);
 
 /*
  * The object graph, for reports and front ends (debug.c; the simulator's
@@ -576,6 +684,14 @@ void iommufd_access_refs(struct iommufd_object *obj,
 			 iommufd_object_ref_fn fn, void *data);
 void iommufd_device_refs(struct iommufd_object *obj,
 			 iommufd_object_ref_fn fn, void *data);
+void iommufd_viommu_refs(struct iommufd_object *obj,
+			 iommufd_object_ref_fn fn, void *data);
+void iommufd_vdevice_refs(struct iommufd_object *obj,
+			  iommufd_object_ref_fn fn, void *data);
+void iommufd_hw_queue_refs(struct iommufd_object *obj,
+			   iommufd_object_ref_fn fn, void *data);
+void iommufd_veventq_refs(struct iommufd_object *obj,
+			  iommufd_object_ref_fn fn, void *data);
 void iommufd_debug_ctx_opened(struct iommufd_ctx *ictx);
 void iommufd_debug_ctx_released(struct iommufd_ctx *ictx);
 char *iommufd_debug_describe(struct iommufd_ctx *ictx);

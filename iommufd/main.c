@@ -24,6 +24,7 @@
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
@@ -319,6 +320,8 @@ static int iommufd_fops_open(struct inode *inode, struct file *filp)
 		ictx->account_mode = IOPT_PAGES_ACCOUNT_USER;
 
 	init_rwsem(&ictx->ioas_creation_lock);
+	mutex_init(&ictx->mmaps_lock);
+	INIT_LIST_HEAD(&ictx->mmaps);
 	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	xa_init(&ictx->groups);
 	ictx->file = filp;
@@ -373,8 +376,11 @@ static int iommufd_fops_release(struct inode *inode, struct file *filp)
 		}
 	}
 	WARN_ON(!xa_empty(&ictx->groups));
+	/* Their owners unregistered every mmap region when destroyed. */
+	WARN_ON(!list_empty(&ictx->mmaps));
 	/* Frees tombstones, and whatever a leak left behind. */
 	xa_destroy(&ictx->objects);
+	mutex_destroy(&ictx->mmaps_lock);
 	kshim_rwsem_destroy(&ictx->ioas_creation_lock);
 	iommufd_debug_ctx_released(ictx);
 	kfree(ictx);
@@ -427,6 +433,10 @@ union ucmd_buffer {
 	struct iommu_ioas_unmap unmap;
 	struct iommu_option option;
 	struct iommu_vfio_ioas vfio_ioas;
+	struct iommu_viommu_alloc viommu;
+	struct iommu_vdevice_alloc vdev;
+	struct iommu_veventq_alloc veventq;
+	struct iommu_hw_queue_alloc hw_queue;
 #ifdef CONFIG_IOMMUFD_TEST
 	struct iommu_test_cmd test;
 #endif
@@ -467,6 +477,8 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 		 struct iommu_hwpt_invalidate, __reserved),
 	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, iommufd_hwpt_set_dirty_tracking,
 		 struct iommu_hwpt_set_dirty_tracking, __reserved),
+	IOCTL_OP(IOMMU_HW_QUEUE_ALLOC, iommufd_hw_queue_alloc_ioctl,
+		 struct iommu_hw_queue_alloc, length),
 	IOCTL_OP(IOMMU_IOAS_ALLOC, iommufd_ioas_alloc_ioctl,
 		 struct iommu_ioas_alloc, out_ioas_id),
 	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, iommufd_ioas_allow_iovas,
@@ -484,8 +496,14 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_IOAS_UNMAP, iommufd_ioas_unmap, struct iommu_ioas_unmap,
 		 length),
 	IOCTL_OP(IOMMU_OPTION, iommufd_option, struct iommu_option, val64),
+	IOCTL_OP(IOMMU_VDEVICE_ALLOC, iommufd_vdevice_alloc_ioctl,
+		 struct iommu_vdevice_alloc, virt_id),
+	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, iommufd_veventq_alloc,
+		 struct iommu_veventq_alloc, out_veventq_fd),
 	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_vfio_ioas, struct iommu_vfio_ioas,
 		 __reserved),
+	IOCTL_OP(IOMMU_VIOMMU_ALLOC, iommufd_viommu_alloc_ioctl,
+		 struct iommu_viommu_alloc, out_viommu_id),
 #ifdef CONFIG_IOMMUFD_TEST
 	IOCTL_OP(IOMMU_TEST_CMD, iommufd_test, struct iommu_test_cmd, last),
 #endif
@@ -536,10 +554,93 @@ static long iommufd_fops_ioctl(struct file *filp, unsigned int cmd,
 	return ret;
 }
 
+/*
+ * A mapping of a driver region holds the region's owner: VMA open (a split
+ * or a fork copies the VMA) and close (munmap, exit) move a @users
+ * reference, so the owner's IOMMU_DESTROY is -EBUSY while any mapping of
+ * it exists.  The VMA's file reference keeps the context alive meanwhile.
+ */
+static void iommufd_fops_vma_open(struct vm_area_struct *vma)
+{
+	struct iommufd_mmap *immap = vma->vm_private_data;
+
+	refcount_inc(&immap->owner->users);
+}
+
+static void iommufd_fops_vma_close(struct vm_area_struct *vma)
+{
+	struct iommufd_mmap *immap = vma->vm_private_data;
+
+	refcount_dec(&immap->owner->users);
+}
+
+static const struct vm_operations_struct iommufd_vma_ops = {
+	.open = iommufd_fops_vma_open,
+	.close = iommufd_fops_vma_close,
+};
+
+/*
+ * mmap() of a driver region (_iommufd_alloc_mmap()).  Only the exact
+ * region: its offset and its length, shared and not executable.  The
+ * region is device memory, mapped uncached.
+ */
+static int iommufd_fops_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct iommufd_ctx *ictx = filp->private_data;
+	size_t length = vma->vm_end - vma->vm_start;
+	struct iommufd_mmap *immap, *found = NULL;
+	int rc;
+
+	if (!PAGE_ALIGNED(length))
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+
+	/*
+	 * The region cannot go while mmaps_lock is held: its owner's destroy
+	 * unregisters it under that lock.  The owner itself may already be
+	 * on its way out (no @users left), then it is not mapped.
+	 */
+	mutex_lock(&ictx->mmaps_lock);
+	list_for_each_entry(immap, &ictx->mmaps, node) {
+		if (immap->vm_pgoff == vma->vm_pgoff) {
+			found = immap;
+			break;
+		}
+	}
+	/* No partial mapping: a lookup by range would find sub-ranges. */
+	if (!found || length != found->length) {
+		rc = -ENXIO;
+		goto out_unlock;
+	}
+
+	/* The first VMA gets no ->open: take its reference here. */
+	if (!refcount_inc_not_zero(&found->owner->users)) {
+		rc = -ENXIO;
+		goto out_unlock;
+	}
+
+	vma->vm_pgoff = 0;
+	vma->vm_private_data = found;
+	vma->vm_ops = &iommufd_vma_ops;
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	rc = io_remap_pfn_range(vma, vma->vm_start,
+				found->mmio_addr >> PAGE_SHIFT, length,
+				vma->vm_page_prot);
+	if (rc)
+		refcount_dec(&found->owner->users);
+out_unlock:
+	mutex_unlock(&ictx->mmaps_lock);
+	return rc;
+}
+
 const struct file_operations iommufd_fops = {
 	.open = iommufd_fops_open,
 	.release = iommufd_fops_release,
 	.unlocked_ioctl = iommufd_fops_ioctl,
+	.mmap = iommufd_fops_mmap,
 };
 
 /**
@@ -627,6 +728,25 @@ static const struct iommufd_object_ops iommufd_object_ops[] = {
 	},
 	[IOMMUFD_OBJ_IOAS] = {
 		.destroy = iommufd_ioas_destroy,
+	},
+	[IOMMUFD_OBJ_VIOMMU] = {
+		.destroy = iommufd_viommu_destroy,
+		.refs = iommufd_viommu_refs,
+	},
+	[IOMMUFD_OBJ_VDEVICE] = {
+		.destroy = iommufd_vdevice_destroy,
+		.abort = iommufd_vdevice_abort,
+		.refs = iommufd_vdevice_refs,
+	},
+	[IOMMUFD_OBJ_VEVENTQ] = {
+		.destroy = iommufd_veventq_destroy,
+		.abort = iommufd_veventq_abort,
+		.file_offset = offsetof(struct iommufd_veventq, common.filep),
+		.refs = iommufd_veventq_refs,
+	},
+	[IOMMUFD_OBJ_HW_QUEUE] = {
+		.destroy = iommufd_hw_queue_destroy,
+		.refs = iommufd_hw_queue_refs,
 	},
 #ifdef CONFIG_IOMMUFD_TEST
 	[IOMMUFD_OBJ_SELFTEST] = {

@@ -46,6 +46,7 @@
 
 #include "io_pagetable.h"
 #include "iommufd_private.h"
+#include "iommufd_selftest.h"
 #include "iommufd_test.h"
 
 /* The mock's IO page: half a CPU page, so IOVA alignment drops below it. */
@@ -416,24 +417,25 @@ static int iommufd_test_trigger_iopf(struct iommufd_ucmd *ucmd,
 }
 
 /*
- * TRIGGER_VEVENT needs a mock device linked to a vDEVICE of a vIOMMU.
- * TODO(issue 9): with vIOMMU/vDEVICE/vEVENTQ support, report the
- * IOMMU_VEVENTQ_TYPE_SELFTEST event {virt_id} (EOPNOTSUPP without such a
- * queue).  Until then no device can be linked, which the ABI answers with
- * ENOENT.
+ * TRIGGER_VEVENT: the device raises a selftest event {virt_id} to the
+ * vIOMMU it is linked to (attached to a nested HWPT of that vIOMMU, with a
+ * vDEVICE there).  ENOENT when not linked, EOPNOTSUPP when the vIOMMU has
+ * no selftest vEVENTQ; a full queue loses the event and still succeeds.
  */
 static int iommufd_test_trigger_vevent(struct iommufd_ucmd *ucmd,
 				       struct iommu_test_cmd *cmd)
 {
 	struct iommufd_device *idev;
 	struct mock_dev *mdev;
+	int rc;
 
 	idev = iommufd_test_get_mock_idev(ucmd, cmd->trigger_vevent.dev_id,
 					  &mdev);
 	if (IS_ERR(idev))
 		return PTR_ERR(idev);
+	rc = mock_dev_trigger_vevent(mdev);
 	iommufd_put_object(ucmd->ictx, &idev->obj);
-	return -ENOENT;
+	return rc;
 }
 
 static int iommufd_test_dev_check_cache(struct iommufd_ucmd *ucmd,
@@ -1255,4 +1257,41 @@ void iommufd_test_init(void)
 void iommufd_test_exit(void)
 {
 	mock_iommu_exit();
+}
+
+/* ---- for in-kernel front ends (iommufd_selftest.h) ----------------------- */
+
+/**
+ * iommufd_selftest_dma - DMA by the mock device of a SELFTEST object
+ * @ictx: the context of the object
+ * @stdev_id: the SELFTEST object (MOCK_DOMAIN's out_stdev_id)
+ * @pasid: the PASID of the transaction, IOMMU_NO_PASID for none
+ * @iova: the address the device uses
+ * @buf: the bytes to write, or where the read bytes go
+ * @len: bytes
+ * @write: a write rather than a read
+ *
+ * The object is held across the transfer, so a concurrent destroy of it
+ * waits for the DMA (which may itself wait for a page response).
+ *
+ * Return: 0, -ENOENT if there is no such object, or the error of
+ * mock_dev_dma_read()/mock_dev_dma_write().
+ */
+int iommufd_selftest_dma(struct iommufd_ctx *ictx, u32 stdev_id, u32 pasid,
+			 unsigned long iova, void *buf, size_t len, bool write)
+{
+	struct iommufd_selftest *sobj;
+	struct iommufd_object *obj;
+	int rc;
+
+	obj = iommufd_get_object(ictx, stdev_id, IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	sobj = to_selftest(obj);
+	if (write)
+		rc = mock_dev_dma_write(sobj->mock_dev, pasid, iova, buf, len);
+	else
+		rc = mock_dev_dma_read(sobj->mock_dev, pasid, iova, buf, len);
+	iommufd_put_object(ictx, obj);
+	return rc;
 }

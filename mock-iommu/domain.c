@@ -378,21 +378,21 @@ struct iommu_domain mock_blocking_domain = {
 /* ---- nested domains ----------------------------------------------- */
 
 /**
- * mock_domain_alloc_nested() - iommu_ops.domain_alloc_nested
- * @dev: the device
- * @parent: a mock paging domain (stage 2)
+ * mock_nested_alloc() - a nested domain over the mock paging domain @parent
+ * @parent: the stage-2 domain
  * @flags: only IOMMU_HWPT_ALLOC_PASID
  * @user_data: IOMMU_HWPT_DATA_SELFTEST, struct iommu_hwpt_selftest
  *
  * All four IOTLB slots start at the data's iotlb value; stage 1 starts
- * off (see mock_nested_set_stage1()).
+ * off (see mock_nested_set_stage1()).  Shared by the iommu_ops path and
+ * the vIOMMU's alloc_domain_nested.
  *
  * Return: the domain or ERR_PTR: -EOPNOTSUPP (flags, data type), -EINVAL
  * (parent, short data), -E2BIG (non-zero tail), -EFAULT, -ENOMEM.
  */
-struct iommu_domain *
-mock_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
-			 u32 flags, const struct iommu_user_data *user_data)
+struct mock_iommu_domain_nested *
+mock_nested_alloc(struct iommu_domain *parent, u32 flags,
+		  const struct iommu_user_data *user_data)
 {
 	struct mock_iommu_domain_nested *nested;
 	struct iommu_hwpt_selftest user_cfg;
@@ -424,6 +424,27 @@ mock_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
 	list_add_tail(&nested->parent_node, &mock_parent->nested);
 	mutex_unlock(&mock_parent->lock);
 	kshim_iommu_domain_created(&nested->domain);
+	return nested;
+}
+
+/**
+ * mock_domain_alloc_nested() - iommu_ops.domain_alloc_nested
+ * @dev: the device
+ * @parent: a mock paging domain (stage 2)
+ * @flags: only IOMMU_HWPT_ALLOC_PASID
+ * @user_data: IOMMU_HWPT_DATA_SELFTEST, struct iommu_hwpt_selftest
+ *
+ * Return: see mock_nested_alloc().
+ */
+struct iommu_domain *
+mock_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
+			 u32 flags, const struct iommu_user_data *user_data)
+{
+	struct mock_iommu_domain_nested *nested;
+
+	nested = mock_nested_alloc(parent, flags, user_data);
+	if (IS_ERR(nested))
+		return ERR_CAST(nested);
 	return &nested->domain;
 }
 

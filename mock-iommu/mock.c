@@ -103,6 +103,11 @@ static void mock_release_device(struct device *dev)
 		mock_iopf_queue_leave(mdev);
 	}
 	up_write(&mdev->dma_sem);
+
+	down_write(&mdev->viommu_sem);
+	mdev->viommu = NULL;
+	mdev->vdev_id = 0;
+	up_write(&mdev->viommu_sem);
 }
 
 static struct iommu_group *mock_device_group(struct device *dev)
@@ -156,6 +161,8 @@ const struct iommu_ops mock_ops = {
 	.hw_info = mock_hw_info,
 	.domain_alloc_paging_flags = mock_domain_alloc_paging_flags,
 	.domain_alloc_nested = mock_domain_alloc_nested,
+	.get_viommu_size = mock_get_viommu_size,
+	.viommu_init = mock_viommu_init,
 	.probe_device = mock_probe_device,
 	.release_device = mock_release_device,
 	.device_group = mock_device_group,
@@ -294,12 +301,21 @@ out_unlock:
  * @domain: the new domain of the device's RID
  * @dev: a mock device
  *
+ * Attaching to a nested domain of a vIOMMU links the device to that
+ * vIOMMU with its vDEVICE's guest ID (TRIGGER_VEVENT reports through the
+ * link); any other attach unlinks it.
+ *
  * Return: 0, -EINVAL for a dirty-tracking domain on a NO_DIRTY device, the
- * error armed by mock_dev_fail_next_attach(), or an iopf queue error.
+ * error armed by mock_dev_fail_next_attach(), -ENOENT for a vIOMMU's
+ * nested domain when the device has no vDEVICE there, or an iopf queue
+ * error.
  */
 int mock_dev_attach(struct iommu_domain *domain, struct device *dev)
 {
 	struct mock_dev *mdev = to_mock_dev(dev);
+	struct mock_viommu *viommu = NULL;
+	unsigned long vdev_id = 0;
+	int rc;
 
 	if (domain->dirty_ops && (mdev->flags & MOCK_FLAGS_DEVICE_NO_DIRTY))
 		return -EINVAL;
@@ -309,7 +325,28 @@ int mock_dev_attach(struct iommu_domain *domain, struct device *dev)
 		mdev->attach_fail_err = 0;
 		return err;
 	}
-	return mock_dev_update_domain(mdev, IOMMU_NO_PASID, domain);
+
+	/*
+	 * A nested domain of a vIOMMU: the device must have a vDEVICE there,
+	 * whose guest ID the device's events will carry.
+	 */
+	if (domain->type == IOMMU_DOMAIN_NESTED &&
+	    to_mock_nested(domain)->mock_viommu) {
+		viommu = to_mock_nested(domain)->mock_viommu;
+		rc = iommufd_viommu_get_vdev_id(&viommu->core, dev, &vdev_id);
+		if (rc)
+			return rc;
+	}
+
+	rc = mock_dev_update_domain(mdev, IOMMU_NO_PASID, domain);
+	if (rc)
+		return rc;
+
+	down_write(&mdev->viommu_sem);
+	mdev->viommu = viommu;
+	mdev->vdev_id = vdev_id;
+	up_write(&mdev->viommu_sem);
+	return 0;
 }
 
 /**
@@ -387,6 +424,9 @@ static void mock_dev_release(struct device *dev)
 	WARN_ON(!xa_empty(&mdev->pasid_domains));
 	xa_destroy(&mdev->pasid_domains);
 	WARN_ON(!list_empty(&mdev->prq_waiters));
+	WARN(mdev->vdevs, "mock device released with %u vDEVICE(s)\n",
+	     mdev->vdevs);
+	kshim_rwsem_destroy(&mdev->viommu_sem);
 	kshim_rwsem_destroy(&mdev->dma_sem);
 	kshim_spin_lock_destroy(&mdev->prq_lock);
 	kfree(mdev);
@@ -441,6 +481,7 @@ struct mock_dev *mock_dev_create_opts(const struct mock_dev_opts *opts)
 	mdev->pt_cfg = *cfg;
 	mdev->share_group = opts->share_group_with;
 	init_rwsem(&mdev->dma_sem);
+	init_rwsem(&mdev->viommu_sem);
 	xa_init(&mdev->pasid_domains);
 	spin_lock_init(&mdev->prq_lock);
 	INIT_LIST_HEAD(&mdev->prq_waiters);

@@ -8,6 +8,11 @@
  *	queue's existence) -> iopf locks (core) -> mdev->prq_lock
  *   mdev->dma_sem (read, DMA) -> mock domain lock
  *   mdev->dma_sem (read, DMA) -> iopf locks (report) -> handler
+ *   group->mutex (core) -> viommu->vdevs xa_lock (vDEVICE lookup at attach)
+ *   group->mutex (core) -> mdev->viommu_sem (write, attach)
+ *   mdev->viommu_sem (read) -> veventqs_rwsem -> eventq lock (vevents)
+ *   viommu->vdevs xa_lock -> mdev->prq_lock (vIOMMU cache invalidation)
+ *   mock_viommu->queue_mutex (HW queue init and destroy)
  * A nested domain has no lock of its own: its state (stage-1 root, IOTLB,
  * IOTLB slots) is protected by its parent's lock, since every nested
  * translation walks the parent anyway.
@@ -18,6 +23,7 @@
 #include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
+#include <linux/iommufd.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
@@ -154,6 +160,7 @@ struct mock_iommu_domain {
  * struct mock_iommu_domain_nested - a nested domain (user stage 1)
  * @domain: the core's domain
  * @parent: the stage-2 paging domain
+ * @mock_viommu: the vIOMMU it was allocated through, or NULL
  * @parent_node: on @parent->nested
  * @iotlb: the ABI's four IOTLB slots (MD_CHECK_IOTLB)
  * @s1_root: GPA of the stage-1 top table, 0 when stage 1 is off
@@ -162,6 +169,7 @@ struct mock_iommu_domain {
 struct mock_iommu_domain_nested {
 	struct iommu_domain domain;
 	struct mock_iommu_domain *parent;
+	struct mock_viommu *mock_viommu;
 	struct list_head parent_node;
 	u32 iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
 	u64 s1_root;
@@ -189,6 +197,42 @@ struct iommu_domain *mock_domain_alloc_paging_flags(
 struct iommu_domain *mock_domain_alloc_nested(
 	struct device *dev, struct iommu_domain *parent, u32 flags,
 	const struct iommu_user_data *user_data);
+struct mock_iommu_domain_nested *
+mock_nested_alloc(struct iommu_domain *parent, u32 flags,
+		  const struct iommu_user_data *user_data);
+
+/* ---- the vIOMMU (viommu.c) ------------------------------------------- */
+
+struct mock_hw_queue;
+
+/**
+ * struct mock_viommu - the mock's vIOMMU (IOMMU_VIOMMU_TYPE_SELFTEST)
+ * @core: the iommufd object (first)
+ * @s2_parent: the nest-parent domain (stage 2)
+ * @queue_mutex: protects @hw_queue
+ * @hw_queue: the HW queues by index
+ * @mmio: the two zeroed pages registered for mmap (with driver data)
+ * @mmap_offset: their mmap offset, 0 if none
+ */
+struct mock_viommu {
+	struct iommufd_viommu core;
+	struct mock_iommu_domain *s2_parent;
+	struct mutex queue_mutex;
+	struct mock_hw_queue *hw_queue[IOMMU_TEST_HW_QUEUE_MAX];
+	struct page *mmio;
+	unsigned long mmap_offset;
+};
+
+static inline struct mock_viommu *to_mock_viommu(struct iommufd_viommu *v)
+{
+	return container_of(v, struct mock_viommu, core);
+}
+
+size_t mock_get_viommu_size(struct device *dev,
+			    enum iommu_viommu_type viommu_type);
+int mock_viommu_init(struct iommufd_viommu *viommu,
+		     struct iommu_domain *parent_domain,
+		     const struct iommu_user_data *user_data);
 
 /* The result of translating one address for the DMA engine. */
 struct mock_xlate {
@@ -241,6 +285,12 @@ struct mock_prq_waiter {
  * @last_response: code of the last page response
  * @responses: page responses received
  * @resv_regions: extra reserved regions (mock_dev_add_resv_region())
+ * @viommu_sem: protects @viommu and @vdev_id (write: attach; read:
+ *		TRIGGER_VEVENT)
+ * @viommu: the vIOMMU of the nested domain the RID is attached to, if that
+ *	    domain was allocated through one
+ * @vdev_id: the device's virt_id on @viommu, looked up at attach
+ * @vdevs: vDEVICEs of the device (@prq_lock); none may outlive it
  */
 struct mock_dev {
 	struct device dev;
@@ -267,6 +317,11 @@ struct mock_dev {
 	unsigned long responses;
 
 	struct list_head resv_regions;
+
+	struct rw_semaphore viommu_sem;
+	struct mock_viommu *viommu;
+	unsigned long vdev_id;
+	unsigned int vdevs;
 };
 
 static inline struct mock_dev *to_mock_dev(struct device *dev)

@@ -63,4 +63,32 @@ struct iommu_hwpt_invalidate_selftest {
 	__u32 iotlb_id;
 };
 
+/* The mock vIOMMU ([6.13] and later). */
+#define IOMMU_VIOMMU_TYPE_SELFTEST	0xdeadbeef
+
+struct iommu_viommu_selftest {
+	__u32 in_data;
+	__u32 out_data;
+	__aligned_u64 out_mmap_offset;
+	__aligned_u64 out_mmap_length;
+};
+
+#define IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST		0xdeadbeef
+#define IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID	0xdadbeef
+
+struct iommu_viommu_invalidate_selftest {
+	__u32 flags;
+	__u32 vdev_id;
+	__u32 cache_id;
+};
+
+#define IOMMU_VEVENTQ_TYPE_SELFTEST	0xbeefbeef
+
+struct iommu_viommu_event_selftest {
+	__u32 virt_id;
+};
+
+#define IOMMU_HW_QUEUE_TYPE_SELFTEST	0xdeadbeef
+#define IOMMU_TEST_HW_QUEUE_MAX		2
+
 #endif /* _MOCK_IOMMU_ABI_H */

@@ -24,6 +24,7 @@
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -48,9 +49,13 @@ struct iommufd_sim_proc {
 	GPtrArray *memfds;		/* struct kshim_memfd * */
 	pthread_mutex_t lock;		/* front-end state below */
 	GHashTable *watches;		/* fd -> struct sim_watch * */
+	GPtrArray *fd_vmas;		/* struct vm_area_struct *, oldest 1st */
 };
 
 static void watch_drop(struct iommufd_sim_proc *p, int fd);
+static void fd_vmas_exit(struct iommufd_sim_proc *p);
+static int fd_vmas_munmap(struct iommufd_sim_proc *p, unsigned long start,
+			  size_t len);
 static void watch_drop_all(struct iommufd_sim_proc *p);
 
 /* The thread's state before it entered a process. */
@@ -161,9 +166,17 @@ iommufd_sim_proc_create(struct iommufd_sim *sim,
 	} else {
 		p->files = kshim_files_create(NULL);
 	}
+	if (!p->files) {
+		/* Like fork() without memory (an injected failure, fail-nth). */
+		kshim_process_destroy(p->proc);
+		g_free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
 	p->mems = g_ptr_array_new();
 	p->memfds = g_ptr_array_new();
 	pthread_mutex_init(&p->lock, NULL);
+	p->fd_vmas = g_ptr_array_new();
 	p->watches = g_hash_table_new(NULL, NULL);
 	g_ptr_array_add(sim->procs, p);
 	return p;
@@ -180,6 +193,7 @@ void iommufd_sim_proc_destroy(struct iommufd_sim_proc *p)
 	kshim_files_put(p->files);
 	p->files = NULL;
 	current->files = NULL;
+	fd_vmas_exit(p);
 	for (i = 0; i < p->memfds->len; i++)
 		kshim_memfd_put(g_ptr_array_index(p->memfds, i));
 	call_leave(&c, 0);
@@ -188,6 +202,7 @@ void iommufd_sim_proc_destroy(struct iommufd_sim_proc *p)
 	g_ptr_array_free(p->mems, TRUE);
 	g_ptr_array_free(p->memfds, TRUE);
 	g_hash_table_destroy(p->watches);
+	g_ptr_array_free(p->fd_vmas, TRUE);
 	pthread_mutex_destroy(&p->lock);
 	kshim_process_destroy(p->proc);
 	g_ptr_array_remove(p->sim->procs, p);
@@ -284,6 +299,33 @@ int iommufd_sim_dup_to(struct iommufd_sim_proc *p, int fd, int newfd)
 	else
 		ret = newfd;
 out:
+	return call_leave(&c, ret);
+}
+
+int iommufd_sim_fd_send(struct iommufd_sim_proc *from, int fd,
+			struct iommufd_sim_proc *to)
+{
+	struct sim_call c;
+	struct file *file;
+	long ret;
+	int nfd;
+
+	call_enter(from, &c);
+	file = fget(fd);
+	ret = call_leave(&c, file ? 0 : -EBADF);
+	if (ret < 0)
+		return -1;
+
+	/* The reference travels with the message, as SCM_RIGHTS does. */
+	call_enter(to, &c);
+	nfd = get_unused_fd_flags(0);
+	if (nfd < 0) {
+		fput(file);
+		ret = nfd;
+	} else {
+		fd_install(nfd, file);
+		ret = nfd;
+	}
 	return call_leave(&c, ret);
 }
 
@@ -562,8 +604,10 @@ void *iommufd_sim_mem_alloc(struct iommufd_sim_proc *p, size_t size,
 
 int iommufd_sim_munmap(struct iommufd_sim_proc *p, void *addr, size_t len)
 {
-	int ret = kshim_user_munmap(p->proc, (unsigned long)addr, len);
+	int ret = fd_vmas_munmap(p, (unsigned long)addr, len);
 
+	if (!ret)
+		ret = kshim_user_munmap(p->proc, (unsigned long)addr, len);
 	if (ret < 0) {
 		errno = -ret;
 		return -1;
@@ -603,3 +647,249 @@ out:
 	return call_leave(&c, ret);
 }
 
+/* ---- mmap() of simulated descriptors ----------------------------------- */
+
+/*
+ * A file mapping is the VMA the file's ->mmap set up.  Its user address is
+ * the direct map of the frames remap_pfn_range() put in it: the bytes the
+ * user reads and writes there are the frames' own (device memory, shared
+ * with the driver).  Two mappings of one region therefore share an
+ * address; an munmap() of such a range takes the newest.  The VMA holds a
+ * reference on its file (so the file, and an iommufd's context, stays
+ * until the last munmap) and whatever its vm_ops->open/close move (an
+ * iommufd region's owner object).
+ */
+
+/* The VMA goes: its owner is told, then its file reference is dropped. */
+static void fd_vma_close(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
+	fput(vma->vm_file);
+	g_free(vma);
+}
+
+void *iommufd_sim_mmap(struct iommufd_sim_proc *p, void *addr, size_t length,
+		       int prot, int flags, int fd, off_t offset)
+{
+	struct vm_area_struct *vma = NULL;
+	unsigned long len, pgoff;
+	struct sim_call c;
+	struct file *file;
+	long ret;
+
+	call_enter(p, &c);
+	if (offset & ~PAGE_MASK) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* Anonymous memory is iommufd_sim_mem_alloc()'s; no fixed placement. */
+	if ((flags & MAP_ANONYMOUS) || (flags & MAP_FIXED)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	file = fget(fd);
+	if (!file) {
+		ret = -EBADF;
+		goto out;
+	}
+	/* As do_mmap(): the length is rounded up to whole pages. */
+	len = PAGE_ALIGN(length);
+	pgoff = (unsigned long)offset >> PAGE_SHIFT;
+	if (!length) {
+		ret = -EINVAL;
+	} else if (!len) {
+		ret = -ENOMEM;
+	} else if (pgoff + (len >> PAGE_SHIFT) < pgoff) {
+		ret = -EOVERFLOW;
+	} else if ((flags & MAP_TYPE) != MAP_SHARED &&
+		   (flags & MAP_TYPE) != MAP_PRIVATE &&
+		   (flags & MAP_TYPE) != MAP_SHARED_VALIDATE) {
+		ret = -EINVAL;
+	} else if (!(file->f_mode & FMODE_READ) ||
+		   ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
+		    !(file->f_mode & FMODE_WRITE))) {
+		ret = -EACCES;
+	} else if (!file->f_op || !file->f_op->mmap) {
+		ret = -ENODEV;
+	} else {
+		ret = 0;
+	}
+	if (ret) {
+		fput(file);
+		goto out;
+	}
+
+	vma = g_new0(struct vm_area_struct, 1);
+	/* The address is known once the frames are: the VMA starts at 0. */
+	vma->vm_start = 0;
+	vma->vm_end = len;
+	vma->vm_pgoff = pgoff;
+	vma->vm_mm = current->mm;
+	vma->vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (prot & PROT_READ)
+		vma->vm_flags |= VM_READ;
+	if (prot & PROT_WRITE)
+		vma->vm_flags |= VM_WRITE;
+	if (prot & PROT_EXEC)
+		vma->vm_flags |= VM_EXEC;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		vma->vm_flags |= VM_SHARED | VM_MAYSHARE;
+	vma->vm_file = file;	/* fget()'s reference is the VMA's */
+
+	ret = file->f_op->mmap(file, vma);
+	if (ret) {
+		fput(file);
+		g_free(vma);
+		goto out;
+	}
+	if (!vma->kshim_npages || vma->kshim_npages != len >> PAGE_SHIFT) {
+		/* Nothing a simulated user could look at. */
+		fd_vma_close(vma);
+		ret = -ENODEV;
+		goto out;
+	}
+	vma->vm_start =
+		(unsigned long)page_address(pfn_to_page(vma->kshim_pfn));
+	vma->vm_end = vma->vm_start + len;
+	pthread_mutex_lock(&p->lock);
+	g_ptr_array_add(p->fd_vmas, vma);
+	pthread_mutex_unlock(&p->lock);
+	ret = 0;
+out:
+	if (call_leave(&c, ret) < 0)
+		return MAP_FAILED;
+	return (void *)vma->vm_start;
+}
+
+/*
+ * munmap() of the file mappings in [start, start + len): each one hit
+ * loses that part; a VMA cut in the middle becomes two (the new one is
+ * announced with vm_ops->open, as a split is).  Where two mappings share
+ * an address only the newest is unmapped.  Return: 0 or -EINVAL.
+ */
+static int fd_vmas_munmap(struct iommufd_sim_proc *p, unsigned long start,
+			  size_t len)
+{
+	GPtrArray *hit = g_ptr_array_new();
+	GPtrArray *keep = g_ptr_array_new();
+	unsigned long end;
+	struct sim_call c;
+	unsigned int i, j;
+
+	if ((start & ~PAGE_MASK) || !len)
+		return -EINVAL;
+	end = start + PAGE_ALIGN(len);
+	if (end <= start)
+		return -EINVAL;
+
+	call_enter(p, &c);
+	pthread_mutex_lock(&p->lock);
+	for (i = p->fd_vmas->len; i-- > 0;) {
+		struct vm_area_struct *vma = g_ptr_array_index(p->fd_vmas, i);
+		bool shadowed = false;
+
+		if (vma->vm_end <= start || vma->vm_start >= end)
+			continue;
+		for (j = 0; j < hit->len; j++) {
+			struct vm_area_struct *h = g_ptr_array_index(hit, j);
+
+			if (h->vm_start < vma->vm_end &&
+			    vma->vm_start < h->vm_end)
+				shadowed = true;
+		}
+		if (shadowed)
+			continue;
+		g_ptr_array_add(hit, vma);
+		g_ptr_array_remove_index(p->fd_vmas, i);
+	}
+	pthread_mutex_unlock(&p->lock);
+
+	/* Outside p->lock: the owners' callbacks are kernel code. */
+	for (i = 0; i < hit->len; i++) {
+		struct vm_area_struct *vma = g_ptr_array_index(hit, i);
+		bool left = vma->vm_start < start, right = vma->vm_end > end;
+		unsigned long skip = (end - vma->vm_start) >> PAGE_SHIFT;
+
+		if (!left && !right) {
+			fd_vma_close(vma);
+			continue;
+		}
+		if (right) {
+			/* The part above the hole: a copy when both stay. */
+			struct vm_area_struct *r = vma;
+
+			if (left) {
+				r = g_memdup2(vma, sizeof(*vma));
+				get_file(r->vm_file);
+				if (r->vm_ops && r->vm_ops->open)
+					r->vm_ops->open(r);
+			}
+			r->vm_start = end;
+			r->kshim_pfn += skip;
+			r->kshim_npages -= skip;
+			r->vm_pgoff += skip;
+			g_ptr_array_add(keep, r);
+		}
+		if (left) {
+			vma->vm_end = start;
+			vma->kshim_npages =
+				(start - vma->vm_start) >> PAGE_SHIFT;
+			g_ptr_array_add(keep, vma);
+		}
+	}
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < keep->len; i++)
+		g_ptr_array_add(p->fd_vmas, g_ptr_array_index(keep, i));
+	pthread_mutex_unlock(&p->lock);
+	g_ptr_array_free(hit, TRUE);
+	g_ptr_array_free(keep, TRUE);
+	return call_leave(&c, 0);
+}
+
+/* Process exit (entered): every file mapping goes, newest first. */
+static void fd_vmas_exit(struct iommufd_sim_proc *p)
+{
+	struct vm_area_struct *vma;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		vma = p->fd_vmas->len ?
+			g_ptr_array_steal_index(p->fd_vmas,
+						p->fd_vmas->len - 1) : NULL;
+		pthread_mutex_unlock(&p->lock);
+		if (!vma)
+			break;
+		fd_vma_close(vma);
+	}
+}
+
+/* ---- front ends acting inside the kernel (scenario engine) ------------- */
+
+int iommufd_sim_call(struct iommufd_sim_proc *p, int (*fn)(void *arg),
+		     void *arg)
+{
+	struct sim_call c;
+	int ret;
+
+	call_enter(p, &c);
+	ret = fn(arg);
+	kshim_task_work_run();
+	kshim_lockdep_assert_none_held("when returning to user space");
+	current->files = c.saved_files;
+	kshim_process_leave();
+	return ret;
+}
+
+struct kshim_umem *iommufd_sim_mem_umem(struct iommufd_sim_proc *p,
+					const void *addr)
+{
+	for (unsigned int i = 0; i < p->mems->len; i++) {
+		struct kshim_umem *um = g_ptr_array_index(p->mems, i);
+
+		if ((const void *)kshim_umem_addr(um) == addr)
+			return um;
+	}
+	return NULL;
+}

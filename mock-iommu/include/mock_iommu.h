@@ -200,6 +200,23 @@ int mock_dev_cache_get(struct mock_dev *mdev, u32 id, u32 *val);
  */
 int mock_dev_cache_invalidate(struct mock_dev *mdev, u32 id, bool all);
 
+/* ---- vIOMMU events (TRIGGER_VEVENT) ----------------------------------- */
+
+/**
+ * mock_dev_trigger_vevent() - the device raises an event to its guest
+ * @mdev: the device
+ *
+ * The device must be attached (RID) to a nested domain allocated through
+ * a mock vIOMMU, on which it has a vDEVICE (its guest ID was looked up at
+ * attach).  The event, IOMMU_VEVENTQ_TYPE_SELFTEST with payload {virt_id},
+ * goes to that vIOMMU's vEVENTQ of that type.
+ *
+ * Return: 0 (also when the queue was full and the event was lost),
+ * -ENOENT if the device is not linked to a vIOMMU, -EOPNOTSUPP if the
+ * vIOMMU has no selftest vEVENTQ, -ENOMEM (the event was lost).
+ */
+int mock_dev_trigger_vevent(struct mock_dev *mdev);
+
 /* ---- DMA ------------------------------------------------------------- */
 
 enum mock_fault_reason {

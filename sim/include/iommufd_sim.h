@@ -93,6 +93,7 @@ struct iommufd_sim_proc_opts {
 	void *fd_data;
 };
 
+/* NULL with errno ENOMEM when the simulated kernel is out of memory. */
 struct iommufd_sim_proc *
 iommufd_sim_proc_create(struct iommufd_sim *sim,
 			const struct iommufd_sim_proc_opts *opts);
@@ -110,6 +111,13 @@ int iommufd_sim_dup(struct iommufd_sim_proc *p, int fd);
 int iommufd_sim_dup_to(struct iommufd_sim_proc *p, int fd, int newfd);
 /* True if @fd is an open descriptor of @p. */
 bool iommufd_sim_fd_is_open(struct iommufd_sim_proc *p, int fd);
+/*
+ * Pass @from's descriptor @fd to process @to, as sendmsg(SCM_RIGHTS) and
+ * recvmsg() between them would (a live-update handover).  Return: the new
+ * descriptor in @to, or -1 with errno.
+ */
+int iommufd_sim_fd_send(struct iommufd_sim_proc *from, int fd,
+			struct iommufd_sim_proc *to);
 int iommufd_sim_ioctl(struct iommufd_sim_proc *p, int fd, unsigned long cmd,
 		      void *arg);
 ssize_t iommufd_sim_read(struct iommufd_sim_proc *p, int fd, void *buf,
@@ -151,10 +159,42 @@ struct iommufd_sim_mem_opts {
 
 void *iommufd_sim_mem_alloc(struct iommufd_sim_proc *p, size_t size,
 			    const struct iommufd_sim_mem_opts *opts);
-/* The user unmaps (part of) it; pinned frames stay alive for DMA. */
+/*
+ * The user unmaps (part of) it; pinned frames stay alive for DMA.  Also
+ * unmaps (part of) a mapping of iommufd_sim_mmap().
+ */
 int iommufd_sim_munmap(struct iommufd_sim_proc *p, void *addr, size_t len);
+/*
+ * mmap() of a simulated descriptor (e.g. a driver region of an iommufd):
+ * the file's ->mmap decides, after mmap(2)'s own checks (offset page
+ * aligned, length rounded up to pages, MAP_SHARED or MAP_PRIVATE, the
+ * file's open mode).  @addr is a hint and ignored; MAP_FIXED and
+ * MAP_ANONYMOUS are not supported (EINVAL).  The address returned is the
+ * view of the mapped frames (their direct map), so two mappings of one
+ * region share it.  The mapping keeps the file open until munmap() or the
+ * process's exit.  Return: the address, or MAP_FAILED with errno set.
+ */
+void *iommufd_sim_mmap(struct iommufd_sim_proc *p, void *addr, size_t length,
+		       int prot, int flags, int fd, off_t offset);
 /* A memfd of @size bytes in the process's table (for IOAS_MAP_FILE). */
 int iommufd_sim_memfd(struct iommufd_sim_proc *p, size_t size);
+
+/*
+ * For front ends that also act inside the simulated kernel (the scenario
+ * engine plays a driver): run @fn(@arg) as a system call of @p would run,
+ * i.e. with @p's mm, credentials and descriptor table current, then the
+ * return-to-user-space work and checks.  Return: @fn's result.
+ */
+int iommufd_sim_call(struct iommufd_sim_proc *p, int (*fn)(void *arg),
+		     void *arg);
+/*
+ * The shim's handle of a buffer iommufd_sim_mem_alloc() returned (for
+ * fault plans and frames, kshim/umem.h), or NULL if @addr is not the start
+ * of one.
+ */
+struct kshim_umem;
+struct kshim_umem *iommufd_sim_mem_umem(struct iommufd_sim_proc *p,
+					const void *addr);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -736,4 +737,149 @@ int fcntl64(int fd, int cmd, ...)
 	if (pl_is_sim(fd))
 		return sim_fcntl(fd, cmd, arg);
 	return CALL_REAL(fcntl64, fd, cmd, arg);
+}
+
+/* ----------------------------------------------------------------------
+ * mmap: the regions a simulated descriptor's ->mmap offers (a vIOMMU's
+ * page through the iommufd).  The simulator returns the region's own
+ * address; the ranges handed out are remembered so that munmap() of them
+ * goes back to the simulator, which drops the file and owner references
+ * the mapping holds.  As there, two mappings of one region share an
+ * address, and an munmap() takes the newest.
+ */
+
+struct sim_map {
+	uintptr_t start;
+	uintptr_t end;
+};
+
+static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sim_map *maps;		/* oldest first */
+static size_t nr_maps, maps_cap;
+
+static bool maps_add(uintptr_t start, uintptr_t end)
+{
+	struct sim_map *n;
+
+	if (nr_maps == maps_cap) {
+		n = realloc(maps, (maps_cap ? maps_cap * 2 : 16) * sizeof(*n));
+		if (!n)
+			return false;
+		maps = n;
+		maps_cap = maps_cap ? maps_cap * 2 : 16;
+	}
+	maps[nr_maps++] = (struct sim_map){ .start = start, .end = end };
+	return true;
+}
+
+/*
+ * Take [start, end) out of the newest mapping covering each part of it.
+ * Return: true if any simulated mapping was hit.  maps_lock held.
+ */
+static bool maps_cut(uintptr_t start, uintptr_t end)
+{
+	struct sim_map hit[8];
+	unsigned int nr_hit = 0, j;
+	bool any = false;
+	size_t i;
+
+	for (i = nr_maps; i-- > 0;) {
+		struct sim_map *m = &maps[i];
+		bool shadowed = false;
+
+		if (m->end <= start || m->start >= end)
+			continue;
+		for (j = 0; j < nr_hit; j++)
+			if (hit[j].start < m->end && m->start < hit[j].end)
+				shadowed = true;
+		if (shadowed)
+			continue;
+		if (nr_hit < 8)
+			hit[nr_hit++] = *m;
+		any = true;
+		if (m->start < start && m->end > end) {
+			/* Cut in the middle: the tail becomes its own entry. */
+			uintptr_t tail = m->end;
+
+			m->end = start;
+			maps_add(end, tail);
+		} else if (m->start < start) {
+			m->end = start;
+		} else if (m->end > end) {
+			m->start = end;
+		} else {
+			memmove(&maps[i], &maps[i + 1],
+				(--nr_maps - i) * sizeof(*maps));
+		}
+	}
+	return any;
+}
+
+static void *sim_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		      off_t off)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *ret;
+	int err;
+
+	if (!pl_enter())
+		return MAP_FAILED;
+	ret = iommufd_sim_mmap(pl_proc(), addr, len, prot, flags, fd, off);
+	err = errno;
+	if (ret != MAP_FAILED) {
+		pthread_mutex_lock(&maps_lock);
+		if (!maps_add((uintptr_t)ret, (uintptr_t)ret +
+			      ((len + page - 1) & ~(page - 1)))) {
+			pthread_mutex_unlock(&maps_lock);
+			iommufd_sim_munmap(pl_proc(), ret, len);
+			ret = MAP_FAILED;
+			err = ENOMEM;
+		} else {
+			pthread_mutex_unlock(&maps_lock);
+		}
+	}
+	pl_leave();
+	errno = err;
+	return ret;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	pl_resolve();
+	if (!(flags & MAP_ANONYMOUS) && pl_is_sim(fd))
+		return sim_mmap(addr, len, prot, flags, fd, off);
+	return pl_real.mmap ? pl_real.mmap(addr, len, prot, flags, fd, off) :
+			      (errno = ENOSYS, MAP_FAILED);
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	pl_resolve();
+	if (!(flags & MAP_ANONYMOUS) && pl_is_sim(fd))
+		return sim_mmap(addr, len, prot, flags, fd, off);
+	return pl_real.mmap64 ?
+	       pl_real.mmap64(addr, len, prot, flags, fd, off) :
+	       (errno = ENOSYS, MAP_FAILED);
+}
+
+int munmap(void *addr, size_t len)
+{
+	uintptr_t start = (uintptr_t)addr;
+	bool hit;
+	int ret, err;
+
+	pl_resolve();
+	pthread_mutex_lock(&maps_lock);
+	hit = nr_maps && maps_cut(start, start + len);
+	pthread_mutex_unlock(&maps_lock);
+	if (!hit)
+		return CALL_REAL(munmap, addr, len);
+	/* After the exit audit the regions are gone with the simulator. */
+	if (!pl_enter())
+		return 0;
+	ret = iommufd_sim_munmap(pl_proc(), addr, len);
+	err = errno;
+	pl_leave();
+	errno = err;
+	return ret;
 }

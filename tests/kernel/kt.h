@@ -102,5 +102,6 @@ bool kt_holds(u32 holder, u32 held, const char *what);
 Suite *kseed_suite(void);
 Suite *krelease_suite(void);
 Suite *klockdep_suite(void);
+Suite *kviommu_suite(void);
 
 #endif /* _KT_H */

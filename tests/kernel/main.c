@@ -10,6 +10,7 @@ static Suite *(*const suites[])(void) = {
 	kseed_suite,
 	krelease_suite,
 	klockdep_suite,
+	kviommu_suite,
 };
 
 int main(void)

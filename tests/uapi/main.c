@@ -18,6 +18,13 @@ static Suite *(*const suites[])(void) = {
 	device_suite,
 	seed_suite,
 	release_suite,
+	viommu_suite,
+	veventq_suite,
+	hw_queue_suite,
+	mmap_suite,
+	vfio_compat_suite,
+	change_process_suite,
+	newest_sched_suite,
 };
 
 int main(void)

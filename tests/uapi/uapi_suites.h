@@ -14,5 +14,12 @@ Suite *hwpt_suite(void);
 Suite *device_suite(void);
 Suite *seed_suite(void);
 Suite *release_suite(void);
+Suite *viommu_suite(void);
+Suite *veventq_suite(void);
+Suite *hw_queue_suite(void);
+Suite *mmap_suite(void);
+Suite *vfio_compat_suite(void);
+Suite *change_process_suite(void);
+Suite *newest_sched_suite(void);
 
 #endif

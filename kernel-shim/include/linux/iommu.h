@@ -74,6 +74,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 
 #include <uapi/linux/iommufd.h>
 
@@ -97,6 +98,7 @@ struct iommu_domain;
 struct iommu_device;
 struct iopf_group;
 struct iommufd_hw_pagetable;
+struct iommufd_viommu;
 
 typedef unsigned int ioasid_t;
 
@@ -528,6 +530,46 @@ __iommu_copy_struct_from_user(void *dst_data,
 				      sizeof(*kdst),			 \
 				      offsetofend(typeof(*kdst), min_last))
 
+/* Copy a kernel struct back into the user's data (driver output fields). */
+static inline int
+__iommu_copy_struct_to_user(const struct iommu_user_data *dst_data,
+			    const void *src_data, unsigned int data_type,
+			    size_t data_len, size_t min_len)
+{
+	size_t n;
+
+	if (WARN_ON(!dst_data || !src_data))
+		return -EINVAL;
+	if (dst_data->type != data_type)
+		return -EINVAL;
+	if (dst_data->len < min_len)
+		return -EINVAL;
+	/*
+	 * As copy_struct_to_user(): the common part is copied, a longer user
+	 * struct has its tail zeroed.
+	 */
+	n = min(dst_data->len, data_len);
+	if (copy_to_user(dst_data->uptr, src_data, n))
+		return -EFAULT;
+	if (dst_data->len > data_len &&
+	    clear_user((char __user *)dst_data->uptr + data_len,
+		       dst_data->len - data_len))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * iommu_copy_struct_to_user - copy a kernel struct back to the user data
+ * @user_data: the user data (type, pointer, length)
+ * @ksrc: the kernel struct
+ * @data_type: the type the caller expects (else -EINVAL)
+ * @min_last: the last member the user must have room for (else -EINVAL)
+ */
+#define iommu_copy_struct_to_user(user_data, ksrc, data_type, min_last)	\
+	__iommu_copy_struct_to_user(user_data, ksrc, data_type,		\
+				    sizeof(*ksrc),			\
+				    offsetofend(typeof(*ksrc), min_last))
+
 static inline int
 __iommu_copy_struct_from_user_array(void *dst_data,
 				    const struct iommu_user_data_array *src_array,
@@ -617,6 +659,11 @@ struct iommu_domain_ops {
  *			       optional user data
  * @domain_alloc_nested: allocate a nested domain over @parent from user
  *			 data
+ * @get_viommu_size: bytes of the driver's vIOMMU struct for @viommu_type
+ *		     (VIOMMU_STRUCT_SIZE() of linux/iommufd.h), 0 if the
+ *		     type is not supported
+ * @viommu_init: set up a vIOMMU over the nest-parent @parent_domain from
+ *		 the optional user data; must set viommu->ops
  * @probe_device: return the IOMMU instance serving @dev, or
  *		  ERR_PTR(-ENODEV) if it is not this driver's
  * @release_device: the device is going away
@@ -646,6 +693,11 @@ struct iommu_ops {
 	struct iommu_domain *(*domain_alloc_nested)(
 		struct device *dev, struct iommu_domain *parent, u32 flags,
 		const struct iommu_user_data *user_data);
+	size_t (*get_viommu_size)(struct device *dev,
+				  enum iommu_viommu_type viommu_type);
+	int (*viommu_init)(struct iommufd_viommu *viommu,
+			   struct iommu_domain *parent_domain,
+			   const struct iommu_user_data *user_data);
 	struct iommu_device *(*probe_device)(struct device *dev);
 	void (*release_device)(struct device *dev);
 	void (*probe_finalize)(struct device *dev);
@@ -718,6 +770,12 @@ static inline bool dev_has_iommu(struct device *dev)
 static inline const struct iommu_ops *dev_iommu_ops(struct device *dev)
 {
 	return dev->iommu->iommu_dev->ops;
+}
+
+/* The IOMMU instance serving @dev (a probed device). */
+static inline struct iommu_device *__iommu_get_iommu_dev(struct device *dev)
+{
+	return dev->iommu->iommu_dev;
 }
 
 static inline void *dev_iommu_priv_get(struct device *dev)

@@ -35,12 +35,19 @@
  *            user memory consults its fault plan (kshim/umem.h): it may
  *            stall or fail with -EFAULT.  Host memory the simulator did not
  *            allocate is pinnable too, as foreign frames (kshim/physmem.h).
+ *
+ * File mappings (the ->mmap file operation): struct vm_operations_struct
+ * (open/close), the VM_* flags, pgprot_noncached(), remap_pfn_range() and
+ * io_remap_pfn_range().  A PFN map must cover its whole VMA and its frames
+ * must be allocated and one run of the direct map (-EINVAL otherwise),
+ * because the simulated user sees the mapping through that direct map.
  */
 #ifndef _KSHIM_LINUX_MM_H
 #define _KSHIM_LINUX_MM_H
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mm_types.h>
@@ -195,5 +202,87 @@ void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages,
 int account_locked_vm(struct mm_struct *mm, unsigned long pages, bool inc);
 int __account_locked_vm(struct mm_struct *mm, unsigned long pages, bool inc,
 			const struct task_struct *task, bool bypass_rlim);
+
+/* ---- file mappings --------------------------------------------------- */
+
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_MAYSHARE	0x00000080UL
+#define VM_PFNMAP	0x00000400UL	/* a PFN map: no struct page use */
+#define VM_IO		0x00004000UL	/* device memory */
+#define VM_DONTEXPAND	0x00040000UL	/* mremap() may not grow it */
+#define VM_DONTDUMP	0x04000000UL	/* not in core dumps */
+
+/* The one protection bit the simulator tracks: uncached device memory. */
+#define KSHIM_PGPROT_NONCACHED	0x1UL
+
+#define pgprot_val(x)	((x).pgprot)
+#define __pgprot(x)	((pgprot_t){ (x) })
+
+static inline pgprot_t pgprot_noncached(pgprot_t prot)
+{
+	return __pgprot(pgprot_val(prot) | KSHIM_PGPROT_NONCACHED);
+}
+
+/**
+ * struct vm_operations_struct - what a file mapping's owner is told
+ * @open: a new VMA copies this one (split, fork); not called for the VMA
+ *	  ->mmap set up
+ * @close: the VMA goes (munmap, exit)
+ */
+struct vm_operations_struct {
+	void (*open)(struct vm_area_struct *vma);
+	void (*close)(struct vm_area_struct *vma);
+};
+
+static inline void vm_flags_set(struct vm_area_struct *vma,
+				unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+
+/**
+ * remap_pfn_range - map frames into a VMA (from a ->mmap method)
+ * @vma: the VMA being set up
+ * @addr: its start (the whole VMA is mapped)
+ * @pfn: the first frame
+ * @size: bytes, the VMA's length
+ * @prot: the protection
+ *
+ * Return: 0, or -EINVAL for a partial map or frames that are not allocated
+ * or not one run of the direct map.
+ */
+static inline int remap_pfn_range(struct vm_area_struct *vma,
+				  unsigned long addr, unsigned long pfn,
+				  unsigned long size, pgprot_t prot)
+{
+	unsigned long i, npages = size >> PAGE_SHIFT;
+	char *base;
+
+	if (addr != vma->vm_start || size != vma->vm_end - vma->vm_start ||
+	    !npages || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	if (!pfn_valid(pfn))
+		return -EINVAL;
+	base = page_address(pfn_to_page(pfn));
+	for (i = 1; i < npages; i++) {
+		if (!pfn_valid(pfn + i) ||
+		    page_address(pfn_to_page(pfn + i)) != base + i * PAGE_SIZE)
+			return -EINVAL;
+	}
+	vma->kshim_pfn = pfn;
+	vma->kshim_npages = npages;
+	vma->vm_page_prot = prot;
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	return 0;
+}
+
+#define io_remap_pfn_range	remap_pfn_range
 
 #endif /* _KSHIM_LINUX_MM_H */

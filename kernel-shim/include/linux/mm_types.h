@@ -25,6 +25,19 @@
  *            reads.
  *   Added:   @kshim, the simulator's side: the user mappings the simulator
  *            made in this address space (kshim/umem.h) and its owner.
+ *
+ * struct vm_area_struct (a mapping of a file made by mmap(), for the
+ * ->mmap file operation; see linux/mm.h for its operations):
+ *   Kept:    vm_start/vm_end/vm_pgoff, vm_flags (VM_*), vm_page_prot,
+ *            vm_file, vm_ops and vm_private_data, with the kernel's
+ *            protocol: ->mmap fills the VMA (its first reference is
+ *            ->mmap's to take), vm_ops->open runs for every copy (split,
+ *            fork), vm_ops->close for every VMA that goes.
+ *   Dropped: the VMA tree, page tables and faults: a file mapping is a
+ *            PFN map set up at once by remap_pfn_range().
+ *   Added:   @kshim_pfn/@kshim_npages, the PFN range the mapping shows;
+ *            the front end that made the VMA picks its user address from
+ *            them (the frames' direct map).
  */
 #ifndef _KSHIM_LINUX_MM_TYPES_H
 #define _KSHIM_LINUX_MM_TYPES_H
@@ -62,6 +75,29 @@ struct mm_struct {
 	atomic64_t pinned_vm;		/* pages pinned long-term */
 	unsigned long total_vm;		/* pages mapped by simulator VMAs */
 	struct kshim_mm *kshim;		/* the simulator's side (mm/) */
+};
+
+/* Page protection bits of a mapping (the simulator keeps them opaque). */
+typedef struct {
+	unsigned long pgprot;
+} pgprot_t;
+
+struct file;
+struct vm_operations_struct;
+
+struct vm_area_struct {
+	unsigned long vm_start;		/* first user address */
+	unsigned long vm_end;		/* first address after the mapping */
+	unsigned long vm_pgoff;		/* offset in the file, in pages */
+	unsigned long vm_flags;		/* VM_* */
+	pgprot_t vm_page_prot;
+	struct mm_struct *vm_mm;
+	struct file *vm_file;		/* a reference, dropped at close */
+	const struct vm_operations_struct *vm_ops;
+	void *vm_private_data;
+	/* shim: the PFN map remap_pfn_range() set up */
+	unsigned long kshim_pfn;
+	unsigned long kshim_npages;
 };
 
 #endif /* _KSHIM_LINUX_MM_TYPES_H */
