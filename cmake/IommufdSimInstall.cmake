@@ -10,9 +10,7 @@
 set(_share ${CMAKE_INSTALL_DATADIR}/iommufd-sim)
 set(_inc ${CMAKE_INSTALL_INCLUDEDIR}/iommufd-sim)
 
-if(TARGET iommufd-sim-cli)
-	install(TARGETS iommufd-sim-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-endif()
+install(TARGETS iommufd-sim-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS iommufd-preload iommufd-sim-shared
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/sim/include/iommufd_sim.h
@@ -32,10 +30,15 @@ configure_file(${PROJECT_SOURCE_DIR}/sim/iommufd-sim.pc.in
 install(FILES ${PROJECT_BINARY_DIR}/iommufd-sim.pc
 	DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-if(EXISTS ${PROJECT_SOURCE_DIR}/sim/gdb/iommufd_sim_gdb.py)
-	install(FILES ${PROJECT_SOURCE_DIR}/sim/gdb/iommufd_sim_gdb.py
-		DESTINATION ${_share}/gdb)
-endif()
+# The gdb helper, and the script gdb auto-loads for the installed binary
+# (gdb looks in <its datadir>/auto-load/<binary's directory>/; with a
+# prefix of its own, point it there: docs/debugging.md).
+install(FILES ${PROJECT_SOURCE_DIR}/sim/gdb/iommufd_sim.py
+	DESTINATION ${_share}/gdb)
+install(FILES ${PROJECT_SOURCE_DIR}/sim/gdb/iommufd-sim-gdb-installed.py
+	# The prefix of `cmake --install --prefix`, known at install time.
+	DESTINATION "${CMAKE_INSTALL_DATADIR}/gdb/auto-load/\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}"
+	RENAME iommufd-sim-gdb.py)
 foreach(_page iommufd-sim.1 iommufd-sim-scenario.5)
 	string(REGEX REPLACE ".*\\.([0-9])$" "\\1" _sect ${_page})
 	if(EXISTS ${PROJECT_SOURCE_DIR}/docs/man/${_page})

@@ -1,0 +1,3 @@
+open ictx
+ioas_alloc ioas1 => ok
+destroy ioas1 => EBUZY
