@@ -45,7 +45,7 @@
 #include <iommufd_sim.h>
 
 #include "iommufd_private.h"
-#include "iommufd_test.h"
+#include <uapi/iommufd_test.h>
 
 #define BENCH_PAGE	4096UL
 #define BENCH_BASE	((uint64_t)MOCK_APERTURE_START)

@@ -15,7 +15,7 @@ install(TARGETS iommufd-preload iommufd-sim-shared
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/sim/include/iommufd_sim.h
 	      ${PROJECT_SOURCE_DIR}/sim/include/iommufd_sim_vfio.h
-	      ${PROJECT_SOURCE_DIR}/iommufd/iommufd_test.h
+	      ${PROJECT_SOURCE_DIR}/kernel-shim/include/uapi/iommufd_test.h
 	DESTINATION ${_inc})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/kernel-shim/include/uapi/linux
 	DESTINATION ${_inc})

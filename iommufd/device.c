@@ -42,7 +42,7 @@
 
 #include "io_pagetable.h"
 #include "iommufd_private.h"
-#include "iommufd_test.h"
+#include <uapi/iommufd_test.h>
 
 static bool allow_unsafe_interrupts;
 

@@ -17,7 +17,7 @@
 
 #include "io_pagetable.h"
 #include "iommufd_private.h"
-#include "iommufd_test.h"
+#include <uapi/iommufd_test.h>
 
 void iommufd_ioas_destroy(struct iommufd_object *obj)
 {

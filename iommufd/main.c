@@ -36,7 +36,7 @@
 #include <uapi/linux/iommufd.h>
 
 #include "iommufd_private.h"
-#include "iommufd_test.h"
+#include <uapi/iommufd_test.h>
 
 struct iommufd_object_ops {
 	/* Revoke holders a destroyer would otherwise wait for. */

@@ -47,7 +47,7 @@
 #include "io_pagetable.h"
 #include "iommufd_private.h"
 #include "iommufd_selftest.h"
-#include "iommufd_test.h"
+#include <uapi/iommufd_test.h>
 
 /* The mock's IO page: half a CPU page, so IOVA alignment drops below it. */
 #define MOCK_IO_PAGE_SIZE	(PAGE_SIZE / 2)

@@ -30,7 +30,7 @@
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 #include <mock_iommu.h>
-#include "mock_abi.h"
+#include <uapi/iommufd_test.h>
 
 /* ---- page table (pgtable.c) ------------------------------------------- */
 

@@ -78,101 +78,101 @@ static bool sim_path_at(int dirfd, const char *path)
 	return path && path[0] == '/' && pl_sim_path(path);
 }
 
+/* Which libc entry point a call came in through, to hand it on as is. */
+enum open_kind { OPEN, OPEN64, OPENAT, OPENAT64 };
+
+static int open_common(enum open_kind kind, int dirfd, const char *path,
+		       int flags, mode_t mode)
+{
+	pl_resolve();
+	if (sim_path_at(dirfd, path))
+		return sim_open(path, flags);
+	switch (kind) {
+	case OPEN:
+		return CALL_REAL(open, path, flags, mode);
+	case OPEN64:
+		return CALL_REAL(open64, path, flags, mode);
+	case OPENAT:
+		return CALL_REAL(openat, dirfd, path, flags, mode);
+	default:
+		return CALL_REAL(openat64, dirfd, path, flags, mode);
+	}
+}
+
+/* The mode argument exists only when the flags create a file. */
+#define OPEN_MODE(flags)						\
+	({								\
+		mode_t mode_ = 0;					\
+		va_list ap_;						\
+									\
+		if (mode_needed(flags)) {				\
+			va_start(ap_, flags);				\
+			mode_ = va_arg(ap_, mode_t);			\
+			va_end(ap_);					\
+		}							\
+		mode_;							\
+	})
+
 int open(const char *path, int flags, ...)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	pl_resolve();
-	if (mode_needed(flags)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	if (sim_path_at(AT_FDCWD, path))
-		return sim_open(path, flags);
-	return CALL_REAL(open, path, flags, mode);
+	return open_common(OPEN, AT_FDCWD, path, flags, OPEN_MODE(flags));
 }
 
 int open64(const char *path, int flags, ...)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	pl_resolve();
-	if (mode_needed(flags)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	if (sim_path_at(AT_FDCWD, path))
-		return sim_open(path, flags);
-	return CALL_REAL(open64, path, flags, mode);
+	return open_common(OPEN64, AT_FDCWD, path, flags, OPEN_MODE(flags));
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	pl_resolve();
-	if (mode_needed(flags)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	if (sim_path_at(dirfd, path))
-		return sim_open(path, flags);
-	return CALL_REAL(openat, dirfd, path, flags, mode);
+	return open_common(OPENAT, dirfd, path, flags, OPEN_MODE(flags));
 }
 
 int openat64(int dirfd, const char *path, int flags, ...)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	pl_resolve();
-	if (mode_needed(flags)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	if (sim_path_at(dirfd, path))
-		return sim_open(path, flags);
-	return CALL_REAL(openat64, dirfd, path, flags, mode);
+	return open_common(OPENAT64, dirfd, path, flags, OPEN_MODE(flags));
 }
 
-/* _FORTIFY_SOURCE turns open() without a constant mode into these. */
-int __open_2(const char *path, int flags)
+/*
+ * _FORTIFY_SOURCE turns open() without a constant mode into these; they
+ * refuse flags that need a mode, so the real ones judge those.
+ */
+static int open_2_common(enum open_kind kind, int dirfd, const char *path,
+			 int flags)
 {
 	pl_resolve();
-	if (sim_path_at(AT_FDCWD, path) && !mode_needed(flags))
+	if (sim_path_at(dirfd, path) && !mode_needed(flags))
 		return sim_open(path, flags);
-	return CALL_REAL(open_2, path, flags);
+	switch (kind) {
+	case OPEN:
+		return CALL_REAL(open_2, path, flags);
+	case OPEN64:
+		return CALL_REAL(open64_2, path, flags);
+	case OPENAT:
+		return CALL_REAL(openat_2, dirfd, path, flags);
+	default:
+		return CALL_REAL(openat64_2, dirfd, path, flags);
+	}
+}
+
+int __open_2(const char *path, int flags)
+{
+	return open_2_common(OPEN, AT_FDCWD, path, flags);
 }
 
 int __open64_2(const char *path, int flags)
 {
-	pl_resolve();
-	if (sim_path_at(AT_FDCWD, path) && !mode_needed(flags))
-		return sim_open(path, flags);
-	return CALL_REAL(open64_2, path, flags);
+	return open_2_common(OPEN64, AT_FDCWD, path, flags);
 }
 
 int __openat_2(int dirfd, const char *path, int flags)
 {
-	pl_resolve();
-	if (sim_path_at(dirfd, path) && !mode_needed(flags))
-		return sim_open(path, flags);
-	return CALL_REAL(openat_2, dirfd, path, flags);
+	return open_2_common(OPENAT, dirfd, path, flags);
 }
 
 int __openat64_2(int dirfd, const char *path, int flags)
 {
-	pl_resolve();
-	if (sim_path_at(dirfd, path) && !mode_needed(flags))
-		return sim_open(path, flags);
-	return CALL_REAL(openat64_2, dirfd, path, flags);
+	return open_2_common(OPENAT64, dirfd, path, flags);
 }
 
 /* ----------------------------------------------------------------------
@@ -843,23 +843,31 @@ static void *sim_mmap(void *addr, size_t len, int prot, int flags, int fd,
 	return ret;
 }
 
+typedef void *(*mmap_fn)(void *addr, size_t len, int prot, int flags,
+			int fd, off_t off);
+
+static void *mmap_common(mmap_fn real, void *addr, size_t len, int prot,
+			 int flags, int fd, off_t off)
+{
+	if (!(flags & MAP_ANONYMOUS) && pl_is_sim(fd))
+		return sim_mmap(addr, len, prot, flags, fd, off);
+	if (!real) {
+		errno = ENOSYS;
+		return MAP_FAILED;
+	}
+	return real(addr, len, prot, flags, fd, off);
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	pl_resolve();
-	if (!(flags & MAP_ANONYMOUS) && pl_is_sim(fd))
-		return sim_mmap(addr, len, prot, flags, fd, off);
-	return pl_real.mmap ? pl_real.mmap(addr, len, prot, flags, fd, off) :
-			      (errno = ENOSYS, MAP_FAILED);
+	return mmap_common(pl_real.mmap, addr, len, prot, flags, fd, off);
 }
 
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	pl_resolve();
-	if (!(flags & MAP_ANONYMOUS) && pl_is_sim(fd))
-		return sim_mmap(addr, len, prot, flags, fd, off);
-	return pl_real.mmap64 ?
-	       pl_real.mmap64(addr, len, prot, flags, fd, off) :
-	       (errno = ENOSYS, MAP_FAILED);
+	return mmap_common(pl_real.mmap64, addr, len, prot, flags, fd, off);
 }
 
 int munmap(void *addr, size_t len)

@@ -34,7 +34,7 @@
 #include <linux/xarray.h>
 #include <linux/vfio.h>
 #include <iommufd_sim_vfio.h>
-#include <iommufd_test.h>
+#include <uapi/iommufd_test.h>
 #include <mock_iommu.h>
 #include "vfio_mock.h"
 

@@ -10,7 +10,7 @@
 #include <linux/slab.h>
 #include "iommu_test.h"
 #include "iommu_suites.h"
-#include "mock_abi.h"
+#include <uapi/iommufd_test.h>
 
 /*
  * A test that creates mock devices.  Expect each in a group of its own

@@ -10,7 +10,7 @@
 #include <kshim/exec.h>
 #include "iommu_test.h"
 #include "iommu_suites.h"
-#include "mock_abi.h"
+#include <uapi/iommufd_test.h>
 
 #define BASE	(MOCK_APERTURE_START + SZ_1M)
 

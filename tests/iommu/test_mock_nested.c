@@ -8,7 +8,7 @@
 #include <linux/sizes.h>
 #include "iommu_test.h"
 #include "iommu_suites.h"
-#include "mock_abi.h"
+#include <uapi/iommufd_test.h>
 
 /* Guest physical layout (IOVAs of the stage-2 parent). */
 #define GPA_TABLES	(MOCK_APERTURE_START + SZ_16M)	/* L3 L2 L1 L0 */

@@ -9,7 +9,7 @@
 #include <kshim/fault.h>
 #include "iommu_test.h"
 #include "iommu_suites.h"
-#include "mock_abi.h"
+#include <uapi/iommufd_test.h>
 
 /* Cheap assertion for hot loops: Check's own asserts cost a syscall each. */
 #define T_CHECK(cond, fmt, ...)						\

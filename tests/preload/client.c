@@ -118,23 +118,14 @@ static void check_access(int fd, __u32 ioas, unsigned char *buf)
 
 static void check_iopf(int fd, __u32 ioas, __u32 stdev, __u32 idev)
 {
-	struct iommu_hwpt_alloc alloc = {
-		.size = sizeof(alloc), .flags = IOMMU_HWPT_FAULT_ID_VALID,
-		.dev_id = idev, .pt_id = ioas,
-	};
-	struct iommu_test_cmd replace;
-	struct iommu_hwpt_pgfault rec;
 	struct iommu_hwpt_page_response rsp;
+	struct iommu_hwpt_pgfault rec;
+	struct plain_fault_env fenv;
 	struct pollfd pfd;
-	__u32 fault_id;
 	int fault_fd;
 
-	CHECK_OK(plain_fault_alloc(fd, &fault_id, &fault_fd));
-	alloc.fault_id = fault_id;
-	CHECK_OK(ioctl(fd, IOMMU_HWPT_ALLOC, &alloc));
-	replace = TEST_CMD(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, stdev);
-	replace.mock_domain_replace.pt_id = alloc.out_hwpt_id;
-	CHECK_OK(ioctl(fd, IOMMU_TEST_CMD, &replace));
+	CHECK_OK(plain_fault_env(fd, ioas, stdev, idev, &fenv));
+	fault_fd = fenv.fault_fd;
 
 	/* Nothing queued: poll times out, read returns 0 (never blocks). */
 	pfd = (struct pollfd){ .fd = fault_fd, .events = POLLIN };
@@ -159,11 +150,10 @@ static void check_iopf(int fd, __u32 ioas, __u32 stdev, __u32 idev)
 	CHECK_ERR(ESPIPE, pread(fault_fd, &rec, sizeof(rec), 0));
 
 	/* Back to the IOAS; the fault HWPT and queue can go. */
-	replace.mock_domain_replace.pt_id = ioas;
-	CHECK_OK(ioctl(fd, IOMMU_TEST_CMD, &replace));
-	CHECK_OK(plain_destroy(fd, alloc.out_hwpt_id));
+	CHECK_OK(plain_mock_replace(fd, stdev, ioas));
+	CHECK_OK(plain_destroy(fd, fenv.hwpt_id));
 	CHECK_OK(close(fault_fd));
-	CHECK_OK(plain_destroy(fd, fault_id));
+	CHECK_OK(plain_destroy(fd, fenv.fault_id));
 }
 
 int main(void)

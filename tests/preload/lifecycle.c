@@ -50,12 +50,10 @@ static void late_user(void)
 
 static int leave_open(void)
 {
+	struct plain_fault_env fenv;
 	struct iommu_test_cmd cmd;
-	__u32 fault_id, stdev, idev;
-	int access_fd, fault_fd;
-	struct iommu_hwpt_alloc alloc = {
-		.size = sizeof(alloc), .flags = IOMMU_HWPT_FAULT_ID_VALID,
-	};
+	__u32 stdev, idev;
+	int access_fd;
 
 	setup();
 	cmd = TEST_CMD(IOMMU_TEST_OP_CREATE_ACCESS, ioas);
@@ -69,14 +67,7 @@ static int leave_open(void)
 	CHECK_OK(ioctl(iofd, IOMMU_TEST_CMD, &cmd));
 
 	CHECK_OK(plain_mock_domain(iofd, ioas, &stdev, NULL, &idev));
-	CHECK_OK(plain_fault_alloc(iofd, &fault_id, &fault_fd));
-	alloc.dev_id = idev;
-	alloc.pt_id = ioas;
-	alloc.fault_id = fault_id;
-	CHECK_OK(ioctl(iofd, IOMMU_HWPT_ALLOC, &alloc));
-	cmd = TEST_CMD(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, stdev);
-	cmd.mock_domain_replace.pt_id = alloc.out_hwpt_id;
-	CHECK_OK(ioctl(iofd, IOMMU_TEST_CMD, &cmd));
+	CHECK_OK(plain_fault_env(iofd, ioas, stdev, idev, &fenv));
 	CHECK_OK(plain_trigger_iopf(iofd, idev, 3, 0x3000));
 
 	atexit(late_user);

@@ -186,24 +186,15 @@ static void check_poll_mix(void)
 	int iofd, fault_fd, p[2], ep;
 	struct epoll_event ev = { .events = EPOLLIN }, out;
 	struct iommu_hwpt_pgfault rec;
-	struct iommu_test_cmd cmd;
-	__u32 ioas, stdev, idev, fault_id;
-	struct iommu_hwpt_alloc alloc = {
-		.size = sizeof(alloc), .flags = IOMMU_HWPT_FAULT_ID_VALID,
-	};
+	struct plain_fault_env fenv;
+	__u32 ioas, stdev, idev;
 
 	iofd = open("/dev/iommu", O_RDWR);
 	CHECK(iofd >= 0);
 	CHECK_OK(plain_ioas_alloc(iofd, &ioas));
 	CHECK_OK(plain_mock_domain(iofd, ioas, &stdev, NULL, &idev));
-	CHECK_OK(plain_fault_alloc(iofd, &fault_id, &fault_fd));
-	alloc.dev_id = idev;
-	alloc.pt_id = ioas;
-	alloc.fault_id = fault_id;
-	CHECK_OK(ioctl(iofd, IOMMU_HWPT_ALLOC, &alloc));
-	cmd = TEST_CMD(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, stdev);
-	cmd.mock_domain_replace.pt_id = alloc.out_hwpt_id;
-	CHECK_OK(ioctl(iofd, IOMMU_TEST_CMD, &cmd));
+	CHECK_OK(plain_fault_env(iofd, ioas, stdev, idev, &fenv));
+	fault_fd = fenv.fault_fd;
 	CHECK(pipe(p) == 0);
 
 	pfd[0] = (struct pollfd){ .fd = p[0], .events = POLLIN };

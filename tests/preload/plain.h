@@ -154,6 +154,44 @@ static inline int plain_trigger_iopf(int fd, __u32 idev, __u32 grpid,
 	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
+/* Point mock device @stdev at the IOAS or HWPT @pt_id. */
+static inline int plain_mock_replace(int fd, __u32 stdev, __u32 pt_id)
+{
+	struct iommu_test_cmd cmd = TEST_CMD(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+					     stdev);
+
+	cmd.mock_domain_replace.pt_id = pt_id;
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+/*
+ * A fault queue, a paging HWPT on @ioas that reports to it, and mock
+ * device @stdev (DEVICE @idev) moved onto that HWPT: what an I/O page
+ * fault needs.  Returns the IDs and the queue's descriptor.
+ */
+struct plain_fault_env {
+	__u32 fault_id;
+	__u32 hwpt_id;
+	int fault_fd;
+};
+
+static inline int plain_fault_env(int fd, __u32 ioas, __u32 stdev,
+				  __u32 idev, struct plain_fault_env *env)
+{
+	struct iommu_hwpt_alloc alloc = {
+		.size = sizeof(alloc), .flags = IOMMU_HWPT_FAULT_ID_VALID,
+		.dev_id = idev, .pt_id = ioas,
+	};
+
+	if (plain_fault_alloc(fd, &env->fault_id, &env->fault_fd))
+		return -1;
+	alloc.fault_id = env->fault_id;
+	if (ioctl(fd, IOMMU_HWPT_ALLOC, &alloc))
+		return -1;
+	env->hwpt_id = alloc.out_hwpt_id;
+	return plain_mock_replace(fd, stdev, env->hwpt_id);
+}
+
 static inline void plain_done(const char *name)
 {
 	printf("%s: %u checks passed\n", name, plain_checks);

@@ -2,8 +2,9 @@
 /*
  * The test uAPI: IOMMU_TEST_CMD and the mock IOMMU's ABI values, written
  * for iommufd-sim from the ABI facts of the kernel's test build
- * (CONFIG_IOMMUFD_TEST).  Shared by the core (selftest.c), the tests and
- * programs that create mock devices.
+ * (CONFIG_IOMMUFD_TEST).  One copy for everyone: the core (selftest.c)
+ * and the mock IOMMU include it as <uapi/iommufd_test.h>, user programs
+ * that create mock devices as <iommufd_test.h> (it is installed).
  */
 #ifndef _UAPI_IOMMUFD_TEST_H
 #define _UAPI_IOMMUFD_TEST_H
