@@ -33,6 +33,333 @@ int __open64_2(const char *path, int flags);
 int __openat_2(int dirfd, const char *path, int flags);
 int __openat64_2(int dirfd, const char *path, int flags);
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
+ssize_t __pread_chk(int fd, void *buf, size_t n, off_t off, size_t buflen);
+ssize_t __pread64_chk(int fd, void *buf, size_t n, off_t off,
+		      size_t buflen);
+int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fdslen);
+int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *tmo,
+		const sigset_t *mask, size_t fdslen);
+void __chk_fail(void) __attribute__((noreturn));
+
+#define STATUS_FLAGS	(O_ACCMODE | O_NONBLOCK | O_APPEND)
+
+/* Missing in an old libc: the call does not exist there either. */
+#define CALL_REAL(fn, ...)						\
+	(pl_real.fn ? pl_real.fn(__VA_ARGS__) : (errno = ENOSYS, -1))
+
+static bool mode_needed(int flags)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+/* ----------------------------------------------------------------------
+ * open
+ */
+
+static int sim_open(const char *path, int flags)
+{
+	struct iommufd_sim_proc *p = pl_proc();
+	int fd, err;
+
+	if (!p || !pl_enter())
+		return -1;
+	fd = iommufd_sim_open(p, path, flags);
+	err = errno;
+	pl_adopt_new_fds(p, flags & STATUS_FLAGS);
+	pl_leave();
+	errno = err;
+	return fd;
+}
+
+/* Absolute paths only: a simulated node has no directory to be under. */
+static bool sim_path_at(int dirfd, const char *path)
+{
+	pl_base();
+	return path && path[0] == '/' && pl_sim_path(path);
+}
+
+/* Which libc entry point a call came in through, to hand it on as is. */
+enum open_kind { OPEN, OPEN64, OPENAT, OPENAT64 };
+
+static int open_common(enum open_kind kind, int dirfd, const char *path,
+		       int flags, mode_t mode)
+{
+	pl_resolve();
+	if (sim_path_at(dirfd, path))
+		return sim_open(path, flags);
+	switch (kind) {
+	case OPEN:
+		return CALL_REAL(open, path, flags, mode);
+	case OPEN64:
+		return CALL_REAL(open64, path, flags, mode);
+	case OPENAT:
+		return CALL_REAL(openat, dirfd, path, flags, mode);
+	default:
+		return CALL_REAL(openat64, dirfd, path, flags, mode);
+	}
+}
+
+/* The mode argument exists only when the flags create a file. */
+#define OPEN_MODE(flags)						\
+	({								\
+		mode_t mode_ = 0;					\
+		va_list ap_;						\
+									\
+		if (mode_needed(flags)) {				\
+			va_start(ap_, flags);				\
+			mode_ = va_arg(ap_, mode_t);			\
+			va_end(ap_);					\
+		}							\
+		mode_;							\
+	})
+
+int open(const char *path, int flags, ...)
+{
+	return open_common(OPEN, AT_FDCWD, path, flags, OPEN_MODE(flags));
+}
+
+int open64(const char *path, int flags, ...)
+{
+	return open_common(OPEN64, AT_FDCWD, path, flags, OPEN_MODE(flags));
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	return open_common(OPENAT, dirfd, path, flags, OPEN_MODE(flags));
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+	return open_common(OPENAT64, dirfd, path, flags, OPEN_MODE(flags));
+}
+
+/*
+ * _FORTIFY_SOURCE turns open() without a constant mode into these; they
+ * refuse flags that need a mode, so the real ones judge those.
+ */
+static int open_2_common(enum open_kind kind, int dirfd, const char *path,
+			 int flags)
+{
+	pl_resolve();
+	if (sim_path_at(dirfd, path) && !mode_needed(flags))
+		return sim_open(path, flags);
+	switch (kind) {
+	case OPEN:
+		return CALL_REAL(open_2, path, flags);
+	case OPEN64:
+		return CALL_REAL(open64_2, path, flags);
+	case OPENAT:
+		return CALL_REAL(openat_2, dirfd, path, flags);
+	default:
+		return CALL_REAL(openat64_2, dirfd, path, flags);
+	}
+}
+
+int __open_2(const char *path, int flags)
+{
+	return open_2_common(OPEN, AT_FDCWD, path, flags);
+}
+
+int __open64_2(const char *path, int flags)
+{
+	return open_2_common(OPEN64, AT_FDCWD, path, flags);
+}
+
+int __openat_2(int dirfd, const char *path, int flags)
+{
+	return open_2_common(OPENAT, dirfd, path, flags);
+}
+
+int __openat64_2(int dirfd, const char *path, int flags)
+{
+	return open_2_common(OPENAT64, dirfd, path, flags);
+}
+
+/* ----------------------------------------------------------------------
+ * close
+ */
+
+static int sim_close(int fd)
+{
+	struct pl_fd *e = pl_fd(fd);
+	int ret, err;
+
+	if (atomic_load(&pl_phase) == PL_CHILD) {
+		/* Only the placeholder is ours to close here. */
+		atomic_store(&e->state, PL_FREE);
+		return syscall(SYS_close, fd);
+	}
+	if (!pl_enter())
+		return -1;
+	ret = iommufd_sim_close(pl_proc(), fd);
+	err = errno;
+	pl_leave();
+	errno = err;
+	return ret;
+}
+
+int close(int fd)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_close(fd);
+	return CALL_REAL(close, fd);
+}
+
+/* Simulated descriptors in [first, last] are closed through the simulator. */
+static void sim_close_range(unsigned int first, unsigned int last)
+{
+	unsigned int fd;
+
+	for (fd = first; fd <= last && pl_fd(fd); fd++) {
+		if (pl_is_sim(fd))
+			sim_close(fd);
+		if (fd == ~0U)
+			break;
+	}
+}
+
+int close_range(unsigned int first, unsigned int last, int flags)
+{
+	pl_resolve();
+	if (!(flags & CLOSE_RANGE_CLOEXEC))
+		sim_close_range(first, last);
+	if (pl_real.close_range)
+		return pl_real.close_range(first, last, flags);
+	return syscall(SYS_close_range, first, last, flags);
+}
+
+void closefrom(int lowfd)
+{
+	pl_resolve();
+	if (lowfd >= 0)
+		sim_close_range(lowfd, ~0U);
+	if (pl_real.closefrom)
+		pl_real.closefrom(lowfd);
+	else
+		syscall(SYS_close_range, lowfd, ~0U, 0);
+}
+
+/* ----------------------------------------------------------------------
+ * ioctl, read, write
+ */
+
+/* The program may have changed RLIMIT_MEMLOCK since the last call. */
+static void sync_memlock(struct iommufd_sim_proc *p)
+{
+	static _Atomic unsigned long last;
+	struct rlimit rl;
+	unsigned long cur;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl))
+		return;
+	cur = rl.rlim_cur == RLIM_INFINITY ? ~0UL : rl.rlim_cur;
+	if (atomic_exchange(&last, cur) != cur)
+		iommufd_sim_proc_set_memlock(p, cur);
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	struct iommufd_sim_proc *p;
+	void *arg;
+	va_list ap;
+	int ret, err;
+
+	pl_resolve();
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!pl_is_sim(fd))
+		return CALL_REAL(ioctl, fd, req, arg);
+	if (!pl_enter())
+		return -1;
+	p = pl_proc();
+	sync_memlock(p);
+	ret = iommufd_sim_ioctl(p, fd, req, arg);
+	err = errno;
+	/* Queue, event and access descriptors the ioctl returned. */
+	pl_adopt_new_fds(p, O_RDWR);
+	pl_leave();
+	errno = err;
+	return ret;
+}
+
+enum rw_kind { RW_READ, RW_WRITE, RW_PREAD, RW_PWRITE };
+
+static ssize_t sim_rw(int fd, void *buf, size_t n, off_t off,
+		      enum rw_kind kind)
+{
+	struct iommufd_sim_proc *p;
+	ssize_t ret;
+	int err;
+
+	if (!pl_enter())
+		return -1;
+	p = pl_proc();
+	switch (kind) {
+	case RW_READ:
+		ret = iommufd_sim_read(p, fd, buf, n);
+		break;
+	case RW_WRITE:
+		ret = iommufd_sim_write(p, fd, buf, n);
+		break;
+	case RW_PREAD:
+		ret = iommufd_sim_pread(p, fd, buf, n, off);
+		break;
+	default:
+		ret = iommufd_sim_pwrite(p, fd, buf, n, off);
+		break;
+	}
+	err = errno;
+	/* Reading consumes events; a write (a fault response) may too. */
+	pl_refresh(p, fd);
+	pl_leave();
+	errno = err;
+	return ret;
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, buf, n, 0, RW_READ);
+	return CALL_REAL(read, fd, buf, n);
+}
+
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
+{
+	pl_resolve();
+	if (!pl_is_sim(fd))
+		return CALL_REAL(read_chk, fd, buf, n, buflen);
+	if (n > buflen)
+		__chk_fail();
+	return sim_rw(fd, buf, n, 0, RW_READ);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, (void *)buf, n, 0, RW_WRITE);
+	return CALL_REAL(write, fd, buf, n);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, buf, n, off, RW_PREAD);
+	return CALL_REAL(pread, fd, buf, n, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t n, off_t off)
+{
+	pl_resolve();
+	if (pl_is_sim(fd))
+		return sim_rw(fd, buf, n, off, RW_PREAD);
+	return CALL_REAL(pread64, fd, buf, n, off);
+}
+
 typedef ssize_t (*pread_chk_fn)(int fd, void *buf, size_t n, off_t off,
 				size_t buflen);
 
@@ -394,41 +721,32 @@ static int sim_fcntl(int fd, int cmd, void *arg)
 	}
 }
 
-/* fcntl's third argument, an int or a pointer: read as glibc reads it. */
-#define FCNTL_ARG(cmd)							\
-	({								\
-		void *arg_;						\
-		va_list ap_;						\
-									\
-		va_start(ap_, cmd);					\
-		arg_ = va_arg(ap_, void *);				\
-		va_end(ap_);						\
-		arg_;							\
-	})
-
-typedef int (*fcntl_fn)(int fd, int cmd, ...);
-
-static int fcntl_common(fcntl_fn real, int fd, int cmd, void *arg)
-{
-	if (pl_is_sim(fd))
-		return sim_fcntl(fd, cmd, arg);
-	if (!real) {
-		errno = ENOSYS;
-		return -1;
-	}
-	return real(fd, cmd, arg);
-}
-
 int fcntl(int fd, int cmd, ...)
 {
+	void *arg;
+	va_list ap;
+
 	pl_resolve();
-	return fcntl_common(pl_real.fcntl, fd, cmd, FCNTL_ARG(cmd));
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (pl_is_sim(fd))
+		return sim_fcntl(fd, cmd, arg);
+	return CALL_REAL(fcntl, fd, cmd, arg);
 }
 
 int fcntl64(int fd, int cmd, ...)
 {
+	void *arg;
+	va_list ap;
+
 	pl_resolve();
-	return fcntl_common(pl_real.fcntl64, fd, cmd, FCNTL_ARG(cmd));
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (pl_is_sim(fd))
+		return sim_fcntl(fd, cmd, arg);
+	return CALL_REAL(fcntl64, fd, cmd, arg);
 }
 
 /* ----------------------------------------------------------------------
