@@ -721,32 +721,41 @@ static int sim_fcntl(int fd, int cmd, void *arg)
 	}
 }
 
-int fcntl(int fd, int cmd, ...)
-{
-	void *arg;
-	va_list ap;
+/* fcntl's third argument, an int or a pointer: read as glibc reads it. */
+#define FCNTL_ARG(cmd)							\
+	({								\
+		void *arg_;						\
+		va_list ap_;						\
+									\
+		va_start(ap_, cmd);					\
+		arg_ = va_arg(ap_, void *);				\
+		va_end(ap_);						\
+		arg_;							\
+	})
 
-	pl_resolve();
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
+typedef int (*fcntl_fn)(int fd, int cmd, ...);
+
+static int fcntl_common(fcntl_fn real, int fd, int cmd, void *arg)
+{
 	if (pl_is_sim(fd))
 		return sim_fcntl(fd, cmd, arg);
-	return CALL_REAL(fcntl, fd, cmd, arg);
+	if (!real) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return real(fd, cmd, arg);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	pl_resolve();
+	return fcntl_common(pl_real.fcntl, fd, cmd, FCNTL_ARG(cmd));
 }
 
 int fcntl64(int fd, int cmd, ...)
 {
-	void *arg;
-	va_list ap;
-
 	pl_resolve();
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
-	if (pl_is_sim(fd))
-		return sim_fcntl(fd, cmd, arg);
-	return CALL_REAL(fcntl64, fd, cmd, arg);
+	return fcntl_common(pl_real.fcntl64, fd, cmd, FCNTL_ARG(cmd));
 }
 
 /* ----------------------------------------------------------------------
