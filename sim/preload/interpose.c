@@ -622,49 +622,42 @@ int dup(int fd)
  * then takes the number: unlike the kernel's, this is not atomic against
  * another thread opening a file at that moment.
  */
+/* Whether @fd is open (in the simulator if @sim); -1 if that cannot tell. */
+static int fd_is_open(int fd, bool sim)
+{
+	int ret;
+
+	if (!sim)
+		return syscall(SYS_fcntl, fd, F_GETFD) >= 0;
+	if (!pl_enter())
+		return -1;
+	ret = iommufd_sim_fd_is_open(pl_proc(), fd);
+	pl_leave();
+	return ret;
+}
+
+/* Called when @fd or @newfd is simulated (so @fd == @newfd is). */
 static int sim_dup3(int fd, int newfd, int flags, bool is_dup3)
 {
 	bool from_sim = pl_is_sim(fd);
 	int ret;
 
-	if (flags & ~O_CLOEXEC) {
+	if ((flags & ~O_CLOEXEC) || (is_dup3 && fd == newfd)) {
 		errno = EINVAL;
 		return -1;
-	}
-	if (fd == newfd) {
-		if (is_dup3) {
-			errno = EINVAL;
-			return -1;
-		}
-		if (from_sim) {
-			if (!pl_enter())
-				return -1;
-			ret = iommufd_sim_fd_is_open(pl_proc(), fd);
-			pl_leave();
-			if (!ret) {
-				errno = EBADF;
-				return -1;
-			}
-			return newfd;
-		}
-		return CALL_REAL(dup2, fd, newfd);
 	}
 	if (newfd < 0 || !pl_fd(newfd)) {
 		errno = EBADF;
 		return -1;
 	}
-	if (from_sim) {
-		if (!pl_enter())
-			return -1;
-		ret = iommufd_sim_fd_is_open(pl_proc(), fd);
-		pl_leave();
-	} else {
-		ret = syscall(SYS_fcntl, fd, F_GETFD) >= 0;
-	}
-	if (!ret) {
-		errno = EBADF;
+	ret = fd_is_open(fd, from_sim);
+	if (ret <= 0) {
+		if (!ret)
+			errno = EBADF;
 		return -1;
 	}
+	if (fd == newfd)
+		return newfd;
 	if (pl_is_sim(newfd))
 		sim_close(newfd);
 	if (!from_sim)
