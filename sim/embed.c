@@ -152,6 +152,7 @@ iommufd_sim_proc_create(struct iommufd_sim *sim,
 		popts.caps = opts->caps;
 		popts.memlock_cur = opts->memlock_bytes;
 		popts.memlock_max = opts->memlock_bytes;
+		popts.host_rlimits = opts->host_rlimits;
 	}
 	p->sim = sim;
 	p->proc = kshim_process_create(&popts);

@@ -391,6 +391,7 @@ struct kshim_process *kshim_process_create(const struct kshim_process_opts *opts
 			max(opts->memlock_max, opts->memlock_cur);
 	}
 	p->signal.kshim_leader = &p->leader;
+	p->signal.kshim_host_rlimits = opts->host_rlimits;
 
 	if (opts->root) {
 		p->cred = kshim_init_cred;
@@ -493,6 +494,16 @@ struct task_struct *kshim_process_leader(struct kshim_process *p)
 struct user_struct *kshim_process_user(struct kshim_process *p)
 {
 	return p->cred.user;
+}
+
+unsigned long kshim_host_rlimit(unsigned int limit, bool max)
+{
+	struct rlimit rl;
+
+	/* RLIM_INFINITY is the kernel's value: no translation needed. */
+	if (getrlimit(limit, &rl))
+		return RLIM_INFINITY;
+	return max ? rl.rlim_max : rl.rlim_cur;
 }
 
 void kshim_process_set_rlimit(struct kshim_process *p, unsigned int resource,

@@ -78,10 +78,16 @@ int iommufd_sim_destroy(struct iommufd_sim *sim, FILE *report);
 
 struct iommufd_sim_proc_opts {
 	const char *name;
-	uid_t uid;			/* 0 means 1000 unless @root */
+	uid_t uid;			/* as given; 0 is uid 0 with @caps only */
 	bool root;			/* uid 0 with every capability */
 	uint64_t caps;			/* capability bits (1 << CAP_x) */
 	unsigned long memlock_bytes;	/* RLIMIT_MEMLOCK; 0: 8 MiB */
+	/*
+	 * The process is this program: its resource limits are the host
+	 * process's, read when the simulated kernel needs them
+	 * (@memlock_bytes and iommufd_sim_proc_set_memlock() are ignored).
+	 */
+	bool host_rlimits;
 	/*
 	 * Descriptor numbers: by default the process's own (from 3 up); a
 	 * front end may hand them out itself, e.g. the preload library makes

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -244,20 +243,6 @@ void closefrom(int lowfd)
  * ioctl, read, write
  */
 
-/* The program may have changed RLIMIT_MEMLOCK since the last call. */
-static void sync_memlock(struct iommufd_sim_proc *p)
-{
-	static _Atomic unsigned long last;
-	struct rlimit rl;
-	unsigned long cur;
-
-	if (getrlimit(RLIMIT_MEMLOCK, &rl))
-		return;
-	cur = rl.rlim_cur == RLIM_INFINITY ? ~0UL : rl.rlim_cur;
-	if (atomic_exchange(&last, cur) != cur)
-		iommufd_sim_proc_set_memlock(p, cur);
-}
-
 int ioctl(int fd, unsigned long req, ...)
 {
 	struct iommufd_sim_proc *p;
@@ -274,7 +259,6 @@ int ioctl(int fd, unsigned long req, ...)
 	if (!pl_enter())
 		return -1;
 	p = pl_proc();
-	sync_memlock(p);
 	ret = iommufd_sim_ioctl(p, fd, req, arg);
 	err = errno;
 	/* Queue, event and access descriptors the ioctl returned. */

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <kshim/log.h>
@@ -248,19 +247,16 @@ static bool start_sim(void)
 	};
 	struct iommufd_sim_proc_opts popts = {
 		.name = program_invocation_short_name,
+		/* Whoever changes the program's limits changes these. */
+		.host_rlimits = true,
 		.fd_alloc = pl_fd_alloc,
 		.fd_free = pl_fd_free,
 	};
-	struct rlimit rl;
-
 	if (pl_settings.loglevel >= 0)
 		kshim_log_set_console_level(pl_settings.loglevel);
+	/* uid 0 is not enough for every capability: CapEff says which. */
 	popts.uid = geteuid();
-	popts.root = popts.uid == 0;
 	popts.caps = host_caps();
-	if (!getrlimit(RLIMIT_MEMLOCK, &rl))
-		popts.memlock_bytes = rl.rlim_cur == RLIM_INFINITY ?
-				      ~0UL : rl.rlim_cur;
 	sim = iommufd_sim_create(&sopts);
 	if (!sim)
 		return false;

@@ -47,6 +47,12 @@ struct kshim_process_opts {
 	/* RLIMIT_MEMLOCK in bytes; 0 means the kernel default (8 MiB). */
 	unsigned long memlock_cur;
 	unsigned long memlock_max;
+	/*
+	 * The limits are the host process's own (getrlimit() when the
+	 * simulated kernel reads one); memlock_* and
+	 * kshim_process_set_rlimit() are then ignored.
+	 */
+	bool host_rlimits;
 };
 
 /* The uid of a process created with default options. */

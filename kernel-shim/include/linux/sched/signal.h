@@ -13,7 +13,11 @@
  *   Added:   the limits are settings of the simulated process
  *            (kshim_process_set_rlimit() in kshim/process.h).  A task in no
  *            simulated process has the init limits (RLIMIT_MEMLOCK 8 MiB,
- *            the others infinite).
+ *            the others infinite).  A process may instead take its
+ *            limits from the host process, read where they are used
+ *            (the preload library: the program is the simulated process,
+ *            and whoever changes its limits, itself or prlimit from
+ *            outside, changes them for the simulated kernel too).
  */
 #ifndef _KSHIM_LINUX_SCHED_SIGNAL_H
 #define _KSHIM_LINUX_SCHED_SIGNAL_H
@@ -25,7 +29,11 @@
 struct signal_struct {
 	struct rlimit rlim[RLIM_NLIMITS];
 	struct task_struct *kshim_leader;	/* the process's group leader */
+	bool kshim_host_rlimits;		/* @rlim unused: ask the host */
 };
+
+/* The host process's limit @limit (getrlimit()), current or maximum. */
+unsigned long kshim_host_rlimit(unsigned int limit, bool max);
 
 /* Limits of tasks that belong to no simulated process. */
 extern const struct signal_struct kshim_init_signal;
@@ -39,13 +47,21 @@ kshim_task_signal(const struct task_struct *task)
 static inline unsigned long task_rlimit(const struct task_struct *task,
 					unsigned int limit)
 {
-	return READ_ONCE(kshim_task_signal(task)->rlim[limit].rlim_cur);
+	const struct signal_struct *sig = kshim_task_signal(task);
+
+	if (sig->kshim_host_rlimits)
+		return kshim_host_rlimit(limit, false);
+	return READ_ONCE(sig->rlim[limit].rlim_cur);
 }
 
 static inline unsigned long task_rlimit_max(const struct task_struct *task,
 					    unsigned int limit)
 {
-	return READ_ONCE(kshim_task_signal(task)->rlim[limit].rlim_max);
+	const struct signal_struct *sig = kshim_task_signal(task);
+
+	if (sig->kshim_host_rlimits)
+		return kshim_host_rlimit(limit, true);
+	return READ_ONCE(sig->rlim[limit].rlim_max);
 }
 
 static inline unsigned long rlimit(unsigned int limit)
