@@ -556,21 +556,6 @@ out:
 	return call_leave(&c, ret);
 }
 
-int iommufd_sim_unwatch(struct iommufd_sim_proc *p, int fd)
-{
-	struct sim_call c;
-	long ret = 0;
-
-	call_enter(p, &c);
-	pthread_mutex_lock(&p->lock);
-	if (g_hash_table_contains(p->watches, GINT_TO_POINTER(fd)))
-		watch_drop(p, fd);
-	else
-		ret = -ENOENT;
-	pthread_mutex_unlock(&p->lock);
-	return call_leave(&c, ret);
-}
-
 static enum kshim_phys_policy placement_policy(enum iommufd_sim_placement pl)
 {
 	switch (pl) {

@@ -144,12 +144,11 @@ int iommufd_sim_poll(struct iommufd_sim_proc *p, struct pollfd *fds,
  * block or call back into the simulator (writing an eventfd is the idea).
  * A wake-up may be spurious: iommufd_sim_poll() with timeout 0 gives the
  * current mask.  The watch holds the file; it ends with
- * iommufd_sim_unwatch(), iommufd_sim_close() of @fd or the process's exit.
- * Return: 0, or -1 with errno EBADF, EEXIST (already watched) or ENOENT.
+ * iommufd_sim_close() of @fd or the process's exit.
+ * Return: 0, or -1 with errno EBADF or EEXIST (already watched).
  */
 int iommufd_sim_watch(struct iommufd_sim_proc *p, int fd,
 		      void (*notify)(void *data), void *data);
-int iommufd_sim_unwatch(struct iommufd_sim_proc *p, int fd);
 
 /* Simulator-owned user memory. */
 enum iommufd_sim_placement {
