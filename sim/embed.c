@@ -330,6 +330,41 @@ int iommufd_sim_fd_send(struct iommufd_sim_proc *from, int fd,
 	return call_leave(&c, ret);
 }
 
+/* What F_SETFL may change, of what the kernel lets it change. */
+#define SETFL_MASK	(O_APPEND | O_NONBLOCK)
+
+int iommufd_sim_fcntl(struct iommufd_sim_proc *p, int fd, int cmd, int arg)
+{
+	struct sim_call c;
+	struct file *file;
+	long ret;
+
+	call_enter(p, &c);
+	file = fget(fd);
+	if (!file) {
+		ret = -EBADF;
+		goto out;
+	}
+	switch (cmd) {
+	case F_GETFL:
+		/* Open-time flags are not status flags. */
+		ret = file->f_flags & ~(O_CLOEXEC | O_CREAT | O_EXCL |
+					O_NOCTTY | O_TRUNC);
+		break;
+	case F_SETFL:
+		file->f_flags = (file->f_flags & ~SETFL_MASK) |
+				(arg & SETFL_MASK);
+		ret = 0;
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	fput(file);
+out:
+	return call_leave(&c, ret);
+}
+
 bool iommufd_sim_fd_is_open(struct iommufd_sim_proc *p, int fd)
 {
 	struct sim_call c;

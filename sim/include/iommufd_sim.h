@@ -115,6 +115,12 @@ int iommufd_sim_close(struct iommufd_sim_proc *p, int fd);
 int iommufd_sim_dup(struct iommufd_sim_proc *p, int fd);
 /* Make @newfd (a number the caller made free) another descriptor of @fd. */
 int iommufd_sim_dup_to(struct iommufd_sim_proc *p, int fd, int newfd);
+/*
+ * F_GETFL and F_SETFL on the open file @fd refers to (status flags belong
+ * to the file, so duplicates share them): F_SETFL changes O_APPEND and
+ * O_NONBLOCK.  Other commands: -1/EINVAL.
+ */
+int iommufd_sim_fcntl(struct iommufd_sim_proc *p, int fd, int cmd, int arg);
 /* True if @fd is an open descriptor of @p. */
 bool iommufd_sim_fd_is_open(struct iommufd_sim_proc *p, int fd);
 /*

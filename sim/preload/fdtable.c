@@ -101,7 +101,6 @@ fail:
 static void entry_init(struct pl_fd *e)
 {
 	atomic_store(&e->signalled, 0);
-	atomic_store(&e->status_flags, O_RDWR);
 	atomic_store_explicit(&e->state, PL_SIM, memory_order_release);
 }
 
@@ -227,25 +226,24 @@ void pl_refresh(struct iommufd_sim_proc *p, int fd)
 		pl_signal(fd);
 }
 
-void pl_adopt_fd(struct iommufd_sim_proc *p, int fd, int status_flags)
+void pl_adopt_fd(struct iommufd_sim_proc *p, int fd)
 {
 	struct pl_fd *e = pl_fd(fd);
 
 	if (!e || atomic_load(&e->state) != PL_SIM ||
 	    !iommufd_sim_fd_is_open(p, fd))
 		return;
-	atomic_store(&e->status_flags, status_flags);
 	if (iommufd_sim_watch(p, fd, pl_notify, (void *)(intptr_t)fd) &&
 	    errno != EEXIST)
 		return;
 	pl_refresh(p, fd);
 }
 
-void pl_adopt_new_fds(struct iommufd_sim_proc *p, int status_flags)
+void pl_adopt_new_fds(struct iommufd_sim_proc *p)
 {
 	unsigned int i, n = nr_new;
 
 	nr_new = 0;
 	for (i = 0; i < n; i++)
-		pl_adopt_fd(p, new_fds[i], status_flags);
+		pl_adopt_fd(p, new_fds[i]);
 }

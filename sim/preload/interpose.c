@@ -40,7 +40,6 @@ int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *tmo,
 		const sigset_t *mask, size_t fdslen);
 void __chk_fail(void) __attribute__((noreturn));
 
-#define STATUS_FLAGS	(O_ACCMODE | O_NONBLOCK | O_APPEND)
 
 /* Missing in an old libc: the call does not exist there either. */
 #define CALL_REAL(fn, ...)						\
@@ -64,7 +63,7 @@ static int sim_open(const char *path, int flags)
 		return -1;
 	fd = iommufd_sim_open(p, path, flags);
 	err = errno;
-	pl_adopt_new_fds(p, flags & STATUS_FLAGS);
+	pl_adopt_new_fds(p);
 	pl_leave();
 	errno = err;
 	return fd;
@@ -262,7 +261,7 @@ int ioctl(int fd, unsigned long req, ...)
 	ret = iommufd_sim_ioctl(p, fd, req, arg);
 	err = errno;
 	/* Queue, event and access descriptors the ioctl returned. */
-	pl_adopt_new_fds(p, O_RDWR);
+	pl_adopt_new_fds(p);
 	pl_leave();
 	errno = err;
 	return ret;
@@ -570,7 +569,7 @@ static int sim_dup_to(int fd, int newfd)
 	if (ret < 0)
 		pl_fd_free(NULL, newfd);
 	else
-		pl_adopt_fd(p, newfd, atomic_load(&pl_fd(fd)->status_flags));
+		pl_adopt_fd(p, newfd);
 	pl_leave();
 	errno = err;
 	return ret;
@@ -677,9 +676,8 @@ int dup3(int fd, int newfd, int flags)
 
 static int sim_fcntl(int fd, int cmd, void *arg)
 {
-	struct pl_fd *e = pl_fd(fd);
 	int v = (int)(intptr_t)arg;
-	int flags;
+	int ret, err;
 
 	switch (cmd) {
 	case F_DUPFD:
@@ -687,12 +685,14 @@ static int sim_fcntl(int fd, int cmd, void *arg)
 	case F_DUPFD_CLOEXEC:
 		return sim_dup_min(fd, v, true);
 	case F_GETFL:
-		return atomic_load(&e->status_flags);
 	case F_SETFL:
-		flags = atomic_load(&e->status_flags);
-		flags = (flags & O_ACCMODE) | (v & (O_NONBLOCK | O_APPEND));
-		atomic_store(&e->status_flags, flags);
-		return 0;
+		if (!pl_enter())
+			return -1;
+		ret = iommufd_sim_fcntl(pl_proc(), fd, cmd, v);
+		err = errno;
+		pl_leave();
+		errno = err;
+		return ret;
 	default:
 		return syscall(SYS_fcntl, fd, cmd, arg);
 	}

@@ -44,8 +44,6 @@ struct pl_fd {
 	_Atomic unsigned char state;
 	/* A datagram is queued on the placeholder: it polls readable. */
 	_Atomic unsigned char signalled;
-	/* What F_GETFL reports: access mode, O_NONBLOCK, O_APPEND. */
-	_Atomic int status_flags;
 };
 
 enum pl_phase {
@@ -159,11 +157,11 @@ int pl_placeholder_new(int min, bool cloexec);
 int pl_placeholder_at(int fd, bool cloexec);
 /*
  * After a call into the simulator: watch the descriptors it created (the
- * allocator noted them for this thread).  @status_flags is what F_GETFL
- * reports for them.  pl_adopt_fd() does it for one number.
+ * allocator noted them for this thread).  pl_adopt_fd() does it for one
+ * number.
  */
-void pl_adopt_new_fds(struct iommufd_sim_proc *p, int status_flags);
-void pl_adopt_fd(struct iommufd_sim_proc *p, int fd, int status_flags);
+void pl_adopt_new_fds(struct iommufd_sim_proc *p);
+void pl_adopt_fd(struct iommufd_sim_proc *p, int fd);
 /* Make @fd's placeholder readable exactly when the file is. */
 void pl_refresh(struct iommufd_sim_proc *p, int fd);
 /* The simulated file's poll mask now (POLLNVAL if not open). */

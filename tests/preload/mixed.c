@@ -147,12 +147,19 @@ static void build_set(void)
 static void check_identity(void)
 {
 	struct stat a, b;
+	int dup_fd;
 
 	CHECK(fstat(descs[1].fd, &a) == 0 && fstat(descs[6].fd, &b) == 0);
 	CHECK(a.st_ino != b.st_ino);
 	CHECK((fcntl(descs[1].fd, F_GETFL) & O_ACCMODE) == O_RDWR);
 	CHECK(fcntl(descs[1].fd, F_SETFL, O_NONBLOCK) == 0);
 	CHECK(fcntl(descs[1].fd, F_GETFL) & O_NONBLOCK);
+	/* Status flags belong to the open file: its duplicates see them. */
+	dup_fd = dup(descs[1].fd);
+	CHECK(fcntl(dup_fd, F_GETFL) & O_NONBLOCK);
+	CHECK(fcntl(dup_fd, F_SETFL, 0) == 0);
+	CHECK(!(fcntl(descs[1].fd, F_GETFL) & O_NONBLOCK));
+	CHECK_OK(close(dup_fd));
 }
 
 static void close_in_random_order(unsigned int seed)
